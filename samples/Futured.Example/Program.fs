@@ -1,0 +1,86 @@
+/// The main example: a dozen requests with mixed delays against a local server, through
+/// `threaded` (blocking HttpClient calls on the thread pool) and `asynced` (async calls, bounded).
+module Futured.Example.Program
+
+open System
+open System.Diagnostics
+open System.IO
+open System.Net.Http
+open System.Threading
+open Futured
+
+let delays = [ 300; 100; 500; 50; 250; 0; 400; 150; 350; 200; 450; 75 ]
+
+[<EntryPoint>]
+let main _ =
+    // threaded runs blocking calls on the .NET thread pool; a pool that starts with two threads
+    // grows slowly, so a program that blocks a dozen threads raises the minimum first.
+    ThreadPool.SetMinThreads(32, 32) |> ignore
+    let server, baseAddress = DelayServer.start () |> Futured.run
+    use client = new HttpClient(BaseAddress = baseAddress)
+    let mutable failures = 0
+
+    let check what (expected: int) (got: int) =
+        if expected <> got then
+            failures <- failures + 1
+            eprintfn "MISMATCH in %s: expected %d, got %d" what expected got
+
+    // A synchronous function, made concurrent by threaded.
+    let fetchBlocking =
+        threaded (fun (ms: int) ->
+            use response = client.Send(new HttpRequestMessage(HttpMethod.Get, $"/delay/{ms}"))
+
+            use reader =
+                new StreamReader(response.EnsureSuccessStatusCode().Content.ReadAsStream())
+
+            int (reader.ReadToEnd()))
+
+    // An asynchronous function, at most four requests in flight.
+    use limiter = new Asynced(4)
+
+    let fetchAsync =
+        limiter.Wrap(fun (ms: int) ->
+            task {
+                let! body = client.GetStringAsync $"/delay/{ms}"
+                return int body
+            })
+
+    let clock = Stopwatch.StartNew()
+    printfn "threaded, as completed:"
+
+    for ms, body in Futured.mapZip fetchBlocking delays |> Futured.iter do
+        printfn "  /delay/%-4d -> %-4d after %4d ms" ms body clock.ElapsedMilliseconds
+        check "threaded mapZip" ms body
+
+    clock.Restart()
+    printfn "asynced (4 at once), in order:"
+
+    for ms, body in Seq.zip delays (Futured.map fetchAsync delays |> Futured.iter) do
+        printfn "  /delay/%-4d -> %-4d after %4d ms" ms body clock.ElapsedMilliseconds
+        check "asynced map" ms body
+
+    clock.Restart()
+    printfn "asCompleted over running tasks, 10 s deadline:"
+    let tasks = delays |> List.map fetchBlocking
+
+    let seen =
+        Futured.asCompletedWithin (TimeSpan.FromSeconds 10.0) tasks
+        |> Futured.iter
+        |> List.ofSeq
+
+    for body in seen do
+        printfn "  %-4d" body
+
+    check "asCompleted count" delays.Length seen.Length
+    check "asCompleted sum" (List.sum delays) (List.sum seen)
+
+    server.StopAsync().GetAwaiter().GetResult()
+
+    printfn
+        "%s"
+        (if failures = 0 then
+             "all results correct"
+         else
+             $"{failures} wrong result(s)")
+
+    if failures = 0 then 0 else 1

@@ -1,0 +1,107 @@
+namespace Futured
+
+open System
+open System.Threading
+open System.Threading.Tasks
+open Futured.Internal
+
+[<RequireQualifiedAccess>]
+[<CompilationRepresentation(CompilationRepresentationFlags.ModuleSuffix)>]
+module Futured =
+
+    let private stream (options: MapOptions) ordered input start project =
+        MapOptions.validate options
+
+        Stream(
+            {
+                Input = input
+                Start = start
+                Project = project
+                Ordered =
+                    (match options.Order with
+                     | Some o -> o = Order.InOrder
+                     | None -> ordered)
+                Window = defaultArg options.MaxConcurrency Int32.MaxValue
+                Timeout = ValueOption.ofOption options.Timeout
+                CancellationToken = options.CancellationToken
+            }
+        )
+        :> TaskSeq<_>
+
+    let private keep _ result = result
+    let private pair item result = (item, result)
+
+    let private within timeout =
+        { MapOptions.Default with
+            Timeout = Some timeout
+        }
+
+    let private tasksOf ordered options (tasks: seq<Task<'T>>) =
+        Guard.notNull "tasks" tasks
+        stream options ordered (FromSeq tasks) id keep
+
+    let results tasks = tasksOf true MapOptions.Default tasks
+
+    let resultsWithin timeout tasks =
+        Guard.timeout "timeout" timeout
+        tasksOf true (within timeout) tasks
+
+    let asCompleted tasks = tasksOf false MapOptions.Default tasks
+
+    let asCompletedWithin timeout tasks =
+        Guard.timeout "timeout" timeout
+        tasksOf false (within timeout) tasks
+
+    let mapWith options (f: 'a -> Task<'b>) (xs: seq<'a>) =
+        Guard.notNull "f" f
+        Guard.notNull "xs" xs
+        stream options true (FromSeq xs) f keep
+
+    let map f xs = mapWith MapOptions.Default f xs
+
+    let mapFrom options (f: 'a -> Task<'b>) (xs: TaskSeq<'a>) =
+        Guard.notNull "f" f
+        Guard.notNull "xs" xs
+        stream options true (FromTaskSeq xs) f keep
+
+    let mapZipWith options (f: 'a -> Task<'b>) (xs: seq<'a>) =
+        Guard.notNull "f" f
+        Guard.notNull "xs" xs
+        stream options false (FromSeq xs) f pair
+
+    let mapZip f xs = mapZipWith MapOptions.Default f xs
+
+    let mapZipFrom options (f: 'a -> Task<'b>) (xs: TaskSeq<'a>) =
+        Guard.notNull "f" f
+        Guard.notNull "xs" xs
+        stream options false (FromTaskSeq xs) f pair
+
+    let starmapWith options (f: 'a -> 'b -> Task<'c>) (pairs: seq<'a * 'b>) =
+        Guard.notNull "f" f
+        Guard.notNull "pairs" pairs
+        stream options true (FromSeq pairs) (fun (a, b) -> f a b) keep
+
+    let starmap f pairs = starmapWith MapOptions.Default f pairs
+
+    let itemsWith options (pairs: seq<'k * Task<'v>>) =
+        Guard.notNull "pairs" pairs
+        stream { options with MaxConcurrency = None } false (FromSeq pairs) snd (fun (key, _) value -> (key, value))
+
+    let items pairs = itemsWith MapOptions.Default pairs
+
+    let run (task: Task<'T>) =
+        Guard.notNull "task" task
+        task.GetAwaiter().GetResult()
+
+    let iter (source: TaskSeq<'T>) =
+        Guard.notNull "source" source
+
+        seq {
+            let e = source.GetAsyncEnumerator(CancellationToken.None)
+
+            try
+                while e.MoveNextAsync().AsTask().GetAwaiter().GetResult() do
+                    yield e.Current
+            finally
+                e.DisposeAsync().AsTask().GetAwaiter().GetResult()
+        }

@@ -1,0 +1,145 @@
+namespace Futured
+
+open System
+open System.Threading.Tasks
+
+/// <summary>
+/// Streams the results of many tasks (in order or as completed, with a total deadline) and runs a
+/// function over many inputs with the map family. Every returned <see cref="T:Futured.TaskSeq`1"/> is
+/// cold: calls start when an enumeration starts, and each enumeration runs them anew.
+/// </summary>
+/// <remarks>
+/// Shared by every stream: a faulted task surfaces its original exception (not an
+/// AggregateException) at its place in the order and the enumeration then ends; a deadline raises
+/// <see cref="T:System.TimeoutException"/> after every result already available was yielded; the
+/// token given to <c>GetAsyncEnumerator</c> (<c>WithCancellation</c>) raises
+/// <see cref="T:System.OperationCanceledException"/>. After a deadline, a cancellation, a fault or an
+/// early <c>DisposeAsync</c> no further call starts, and every abandoned task's fault is observed.
+/// </remarks>
+[<RequireQualifiedAccess>]
+[<CompilationRepresentation(CompilationRepresentationFlags.ModuleSuffix)>]
+module Futured =
+
+    /// <summary>Yields the tasks' results in input order; the first as soon as the first task is done.</summary>
+    /// <param name="tasks">Running tasks.</param>
+    /// <returns>The results, in input order.</returns>
+    /// <exception cref="T:System.ArgumentNullException">When <c>tasks</c> is null.</exception>
+    val results: tasks: seq<Task<'T>> -> TaskSeq<'T>
+
+    /// <summary>Yields the tasks' results in input order, within a total deadline.</summary>
+    /// <param name="timeout">The deadline, from the start of the enumeration.</param>
+    /// <param name="tasks">Running tasks.</param>
+    /// <returns>The results, in input order, then TimeoutException if the deadline passes first.</returns>
+    /// <exception cref="T:System.ArgumentNullException">When <c>tasks</c> is null.</exception>
+    /// <exception cref="T:System.ArgumentOutOfRangeException">When <c>timeout</c> is negative.</exception>
+    val resultsWithin: timeout: TimeSpan -> tasks: seq<Task<'T>> -> TaskSeq<'T>
+
+    /// <summary>Yields the tasks' results in the order they complete, O(1) work per completion.</summary>
+    /// <param name="tasks">Running tasks.</param>
+    /// <returns>The results, in completion order.</returns>
+    /// <exception cref="T:System.ArgumentNullException">When <c>tasks</c> is null.</exception>
+    val asCompleted: tasks: seq<Task<'T>> -> TaskSeq<'T>
+
+    /// <summary>Yields the tasks' results as they complete, within a total deadline.</summary>
+    /// <param name="timeout">The deadline, from the start of the enumeration.</param>
+    /// <param name="tasks">Running tasks.</param>
+    /// <returns>The results in completion order, then TimeoutException if the deadline passes first.</returns>
+    /// <exception cref="T:System.ArgumentNullException">When <c>tasks</c> is null.</exception>
+    /// <exception cref="T:System.ArgumentOutOfRangeException">When <c>timeout</c> is negative.</exception>
+    val asCompletedWithin: timeout: TimeSpan -> tasks: seq<Task<'T>> -> TaskSeq<'T>
+
+    /// <summary>Calls <c>f</c> on every input and yields the results in input order; all calls start
+    /// when the enumeration starts.</summary>
+    /// <param name="f">A task-returning function, typically wrapped by <c>threaded</c> or an executor.</param>
+    /// <param name="xs">The inputs.</param>
+    /// <returns>The results, in input order.</returns>
+    /// <exception cref="T:System.ArgumentNullException">When <c>f</c> or <c>xs</c> is null.</exception>
+    val map: f: ('a -> Task<'b>) -> xs: seq<'a> -> TaskSeq<'b>
+
+    /// <summary>Calls <c>f</c> on every input with options: order, deadline, a lazy bound, cancellation.</summary>
+    /// <param name="options">The options; <c>Order = None</c> means in order.</param>
+    /// <param name="f">A task-returning function.</param>
+    /// <param name="xs">The inputs; may be endless when <c>MaxConcurrency</c> is set.</param>
+    /// <returns>The results.</returns>
+    /// <exception cref="T:System.ArgumentNullException">When <c>f</c> or <c>xs</c> is null.</exception>
+    /// <exception cref="T:System.ArgumentOutOfRangeException">When <c>MaxConcurrency</c> ≤ 0 or <c>Timeout</c> is negative.</exception>
+    val mapWith: options: MapOptions -> f: ('a -> Task<'b>) -> xs: seq<'a> -> TaskSeq<'b>
+
+    /// <summary>Calls <c>f</c> on every item of an asynchronous sequence, with options.</summary>
+    /// <param name="options">The options; <c>Order = None</c> means in order.</param>
+    /// <param name="f">A task-returning function.</param>
+    /// <param name="xs">The inputs; enumerated with a token that is cancelled when the output stops early.</param>
+    /// <returns>The results.</returns>
+    /// <exception cref="T:System.ArgumentNullException">When <c>f</c> or <c>xs</c> is null.</exception>
+    /// <exception cref="T:System.ArgumentOutOfRangeException">When <c>MaxConcurrency</c> ≤ 0 or <c>Timeout</c> is negative.</exception>
+    val mapFrom: options: MapOptions -> f: ('a -> Task<'b>) -> xs: TaskSeq<'a> -> TaskSeq<'b>
+
+    /// <summary>Calls <c>f</c> on every input and yields (input, result) pairs as the calls complete.</summary>
+    /// <param name="f">A task-returning function.</param>
+    /// <param name="xs">The inputs.</param>
+    /// <returns>Each input paired with its own result, in completion order.</returns>
+    /// <exception cref="T:System.ArgumentNullException">When <c>f</c> or <c>xs</c> is null.</exception>
+    val mapZip: f: ('a -> Task<'b>) -> xs: seq<'a> -> TaskSeq<'a * 'b>
+
+    /// <summary>Like <c>mapZip</c>, with options; <c>Order = None</c> means as completed.</summary>
+    /// <param name="options">The options.</param>
+    /// <param name="f">A task-returning function.</param>
+    /// <param name="xs">The inputs.</param>
+    /// <returns>Each input paired with its own result.</returns>
+    /// <exception cref="T:System.ArgumentNullException">When <c>f</c> or <c>xs</c> is null.</exception>
+    /// <exception cref="T:System.ArgumentOutOfRangeException">When <c>MaxConcurrency</c> ≤ 0 or <c>Timeout</c> is negative.</exception>
+    val mapZipWith: options: MapOptions -> f: ('a -> Task<'b>) -> xs: seq<'a> -> TaskSeq<'a * 'b>
+
+    /// <summary>Like <c>mapZipWith</c>, over an asynchronous sequence.</summary>
+    /// <param name="options">The options; <c>Order = None</c> means as completed.</param>
+    /// <param name="f">A task-returning function.</param>
+    /// <param name="xs">The inputs.</param>
+    /// <returns>Each input paired with its own result.</returns>
+    /// <exception cref="T:System.ArgumentNullException">When <c>f</c> or <c>xs</c> is null.</exception>
+    /// <exception cref="T:System.ArgumentOutOfRangeException">When <c>MaxConcurrency</c> ≤ 0 or <c>Timeout</c> is negative.</exception>
+    val mapZipFrom: options: MapOptions -> f: ('a -> Task<'b>) -> xs: TaskSeq<'a> -> TaskSeq<'a * 'b>
+
+    /// <summary>Calls a two-argument function on every pair and yields the results in input order.</summary>
+    /// <param name="f">A curried task-returning function.</param>
+    /// <param name="pairs">The argument pairs.</param>
+    /// <returns>The results, in input order.</returns>
+    /// <exception cref="T:System.ArgumentNullException">When <c>f</c> or <c>pairs</c> is null.</exception>
+    val starmap: f: ('a -> 'b -> Task<'c>) -> pairs: seq<'a * 'b> -> TaskSeq<'c>
+
+    /// <summary>Like <c>starmap</c>, with options; <c>Order = None</c> means in order.</summary>
+    /// <param name="options">The options.</param>
+    /// <param name="f">A curried task-returning function.</param>
+    /// <param name="pairs">The argument pairs.</param>
+    /// <returns>The results.</returns>
+    /// <exception cref="T:System.ArgumentNullException">When <c>f</c> or <c>pairs</c> is null.</exception>
+    /// <exception cref="T:System.ArgumentOutOfRangeException">When <c>MaxConcurrency</c> ≤ 0 or <c>Timeout</c> is negative.</exception>
+    val starmapWith: options: MapOptions -> f: ('a -> 'b -> Task<'c>) -> pairs: seq<'a * 'b> -> TaskSeq<'c>
+
+    /// <summary>Yields (key, result) pairs of keyed running tasks as they complete.</summary>
+    /// <param name="pairs">Keys with their running tasks.</param>
+    /// <returns>Each key with its own task's result, in completion order.</returns>
+    /// <exception cref="T:System.ArgumentNullException">When <c>pairs</c> is null.</exception>
+    val items: pairs: seq<'k * Task<'v>> -> TaskSeq<'k * 'v>
+
+    /// <summary>Like <c>items</c>, with options (<c>MaxConcurrency</c> does not apply: the tasks already run).</summary>
+    /// <param name="options">The options; <c>Order = None</c> means as completed.</param>
+    /// <param name="pairs">Keys with their running tasks.</param>
+    /// <returns>Each key with its own task's result.</returns>
+    /// <exception cref="T:System.ArgumentNullException">When <c>pairs</c> is null.</exception>
+    /// <exception cref="T:System.ArgumentOutOfRangeException">When <c>Timeout</c> is negative.</exception>
+    val itemsWith: options: MapOptions -> pairs: seq<'k * Task<'v>> -> TaskSeq<'k * 'v>
+
+    /// <summary>Sync bridge: waits for a task and returns its result, rethrowing its original exception
+    /// (not an AggregateException). Blocks the calling thread: for scripts and <c>main</c> only.</summary>
+    /// <param name="task">The task to wait for.</param>
+    /// <returns>The task's result.</returns>
+    /// <exception cref="T:System.ArgumentNullException">When <c>task</c> is null.</exception>
+    val run: task: Task<'T> -> 'T
+
+    /// <summary>Sync bridge: enumerates an asynchronous sequence as a blocking <c>seq</c>, rethrowing
+    /// original exceptions; disposing the seq disposes the asynchronous enumerator. For scripts and
+    /// <c>main</c> only.</summary>
+    /// <param name="source">The asynchronous sequence.</param>
+    /// <returns>A seq that blocks for each item.</returns>
+    /// <exception cref="T:System.ArgumentNullException">When <c>source</c> is null.</exception>
+    val iter: source: TaskSeq<'T> -> seq<'T>

@@ -1,0 +1,126 @@
+/// Helpers the test files share: collecting streams, TaskCompletionSource-driven inputs and FsCheck generators.
+module Futured.Tests.Support
+
+open System
+open System.Collections.Generic
+open System.Threading
+open System.Threading.Tasks
+open Expecto
+open FsCheck
+open FsCheck.FSharp
+
+/// Enumerates a whole stream; returns what it yielded and the exception that ended it, if any.
+let collect (xs: IAsyncEnumerable<'T>) : Task<'T list * exn option> =
+    task {
+        let acc = ResizeArray<'T>()
+        let e = xs.GetAsyncEnumerator()
+        let mutable failure = None
+
+        try
+            let mutable go = true
+
+            while go do
+                let! moved = e.MoveNextAsync()
+
+                if moved then acc.Add e.Current else go <- false
+        with ex ->
+            failure <- Some ex
+
+        do! e.DisposeAsync()
+        return List.ofSeq acc, failure
+    }
+
+/// Enumerates a whole stream that must not fail.
+let toList (xs: IAsyncEnumerable<'T>) : Task<'T list> =
+    task {
+        let! items, failure = collect xs
+
+        match failure with
+        | Some e -> return failwithf "the stream failed after %A: %O" items e
+        | None -> return items
+    }
+
+/// Waits synchronously inside a test or property body (tests may block; the library may not).
+let await' (t: Task<'T>) = t.GetAwaiter().GetResult()
+
+/// A set of n TaskCompletionSources whose continuations run asynchronously.
+let sources n =
+    Array.init n (fun _ -> TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously))
+
+/// A permutation of 0 .. n-1, with n from 1 to 25.
+let permutations: Arbitrary<int[]> =
+    gen {
+        let! n = Gen.choose (1, 25)
+        return! Gen.shuffle [| 0 .. n - 1 |]
+    }
+    |> Arb.fromGen
+
+/// A permutation together with a cut point k (0..n) in it.
+let permutationsWithCut: Arbitrary<int[] * int> =
+    gen {
+        let! n = Gen.choose (1, 25)
+        let! perm = Gen.shuffle [| 0 .. n - 1 |]
+        let! k = Gen.choose (0, n)
+        return perm, k
+    }
+    |> Arb.fromGen
+
+/// FsCheck configuration: at least 100 cases per property.
+let config =
+    { FsCheckConfig.defaultConfig with
+        maxTest = 100
+    }
+
+/// A property over generated values, run with the shared configuration.
+let property name (arb: Arbitrary<'a>) (body: 'a -> bool) =
+    testPropertyWithConfig config name (Prop.forAll arb body)
+
+/// Generous slack for tests that need a real deadline to pass: used only as an upper bound.
+let generous = TimeSpan.FromSeconds 30.0
+
+/// Runs a task-returning test body.
+let testTask name (body: unit -> Task) =
+    testCaseAsync name (async { do! body () |> Async.AwaitTask })
+
+/// Expects the task to fail with exactly the exception type 'E and returns the exception.
+let throwsExactly<'E when 'E :> exn> (t: Task) : Task<'E> =
+    task {
+        try
+            do! t
+            return failtestf "expected %s, but the task succeeded" typeof<'E>.Name
+        with
+        | :? 'E as e when e.GetType() = typeof<'E> -> return e
+        | e -> return failtestf "expected %s, got %O" typeof<'E>.Name e
+    }
+
+/// Expects the task to fail with 'E or a subtype (for OperationCanceledException/TaskCanceledException).
+let throws<'E when 'E :> exn> (t: Task) : Task<'E> =
+    task {
+        try
+            do! t
+            return failtestf "expected %s, but the task succeeded" typeof<'E>.Name
+        with
+        | :? 'E as e -> return e
+        | e -> return failtestf "expected %s, got %O" typeof<'E>.Name e
+    }
+
+/// An exception type only the tests raise, so that "the original type" is unmistakable.
+type Boom(message: string) =
+    inherit Exception(message)
+
+/// A sequence that counts how many items were pulled from it.
+type CountingSeq(limit: int option) =
+    let mutable pulled = 0
+    member _.Pulled = Volatile.Read &pulled
+
+    member _.Items =
+        seq {
+            let mutable i = 0
+
+            while (match limit with
+                   | Some l -> i < l
+                   | None -> true) do
+                Interlocked.Increment &pulled |> ignore
+                yield i
+                i <- i + 1
+        }
