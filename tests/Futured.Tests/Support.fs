@@ -124,3 +124,42 @@ type CountingSeq(limit: int option) =
                 yield i
                 i <- i + 1
         }
+
+/// Polls a condition until it holds (never used to order events: only to wait for one that must happen).
+let waitUntil (what: string) (condition: unit -> bool) : Task =
+    task {
+        let clock = Diagnostics.Stopwatch.StartNew()
+
+        while not (condition ()) do
+            if clock.Elapsed > generous then
+                failtestf "gave up waiting for: %s" what
+
+            do! Task.Yield()
+    }
+
+/// Reads one item from an enumerator that must yield one.
+let next (e: IAsyncEnumerator<'T>) : Task<'T> =
+    task {
+        let! moved = e.MoveNextAsync()
+
+        if not moved then
+            failtest "the stream ended early"
+
+        return e.Current
+    }
+
+/// Checks that an enumerator has ended.
+let ended (e: IAsyncEnumerator<'T>) : Task =
+    task {
+        let! moved = e.MoveNextAsync()
+        Expect.isFalse moved "the stream should have ended"
+    }
+
+/// Expects the call to throw 'E (or a subtype) synchronously and returns the exception.
+let raises<'E when 'E :> exn> (f: unit -> unit) : 'E =
+    try
+        f ()
+        failtestf "expected %s, but nothing was thrown" typeof<'E>.Name
+    with
+    | :? 'E as e -> e
+    | e -> failtestf "expected %s, got %O" typeof<'E>.Name e
