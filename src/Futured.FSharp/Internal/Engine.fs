@@ -231,8 +231,12 @@ type internal Pass<'a, 'b, 'r>(plan: Plan<'a, 'b, 'r>, consumerToken: Cancellati
     let waitForProgress () : Task =
         let result: Task =
             if plan.Ordered then
-                let struct (_, head) = ordered.Peek()
-                head
+                // With nothing started yet (an asynchronous input still waiting), only the input can progress.
+                if ordered.Count = 0 then
+                    null
+                else
+                    let struct (_, head) = ordered.Peek()
+                    head
             else
                 completions.Reader.WaitToReadAsync(token).AsTask()
 
@@ -254,20 +258,24 @@ type internal Pass<'a, 'b, 'r>(plan: Plan<'a, 'b, 'r>, consumerToken: Cancellati
 
                 do! waitForProgress().ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing)
 
-                if not (isNull pendingMove) && pendingMove.IsCompleted then
-                    let move = pendingMove
-                    pendingMove <- null
+                // Disposed while this move waited: the pass has ended.
+                if stopped then
+                    outcome <- 0
+                else
+                    if not (isNull pendingMove) && pendingMove.IsCompleted then
+                        let move = pendingMove
+                        pendingMove <- null
 
-                    if move.IsFaulted || move.IsCanceled then
-                        if move.IsCanceled && (timedOut () || cancelled ()) then
-                            fail (stopReason ())
+                        if move.IsFaulted || move.IsCanceled then
+                            if move.IsCanceled && (timedOut () || cancelled ()) then
+                                fail (stopReason ())
+                            else
+                                fail (Observe.faultOf move)
                         else
-                            fail (Observe.faultOf move)
-                    else
-                        onMoved move.Result
+                            onMoved move.Result
 
-                fill ()
-                outcome <- tryTake ()
+                    fill ()
+                    outcome <- tryTake ()
 
             return outcome = 1
         }
