@@ -15,9 +15,14 @@ let tests =
             <| fun () ->
                 task {
                     let gate = TaskCompletionSource<int>()
-                    let wrapped = asynced (fun (x: int) -> task {
-                        let! g = gate.Task
-                        return x + g })
+
+                    let wrapped =
+                        asynced (fun (x: int) ->
+                            task {
+                                let! g = gate.Task
+                                return x + g
+                            })
+
                     let call = wrapped 1
                     Expect.isFalse call.IsCompleted "waits for the function"
                     gate.SetResult 41
@@ -28,7 +33,9 @@ let tests =
             testTask "asynced turns a synchronous throw into a faulted task"
             <| fun () ->
                 task {
-                    let wrapped = asynced (fun (_: int) -> raise (Boom "before the first await") : Task<int>)
+                    let wrapped =
+                        asynced (fun (_: int) -> raise (Boom "before the first await"): Task<int>)
+
                     let call = wrapped 1
                     let! e = throwsExactly<Boom> call
                     Expect.equal e.Message "before the first await" "message"
@@ -38,14 +45,13 @@ let tests =
             <| fun () ->
                 task {
                     let wrapped = asynced (fun (_: int) -> (null: Task<int>))
-                    let! _ = throwsExactly<InvalidOperationException> (wrapped 1)
+                    let! _ = throwsExactly<InvalidOperationException>(wrapped 1)
                     ()
                 }
 
             test "asynced refuses a null function, naming the parameter" {
                 let e =
-                    raises<ArgumentNullException> (fun () ->
-                        asynced (Unchecked.defaultof<int -> Task<int>>) |> ignore)
+                    raises<ArgumentNullException>(fun () -> asynced (Unchecked.defaultof<int -> Task<int>>) |> ignore)
 
                 Expect.equal e.ParamName "f" "parameter"
             }
@@ -56,9 +62,14 @@ let tests =
                     use limiter = new Asynced(2)
                     let gates = sources 5
                     let mutable started = 0
-                    let wrapped = limiter.Wrap(fun i -> task {
-                        started <- started + 1
-                        return! gates[i].Task })
+
+                    let wrapped =
+                        limiter.Wrap(fun i ->
+                            task {
+                                started <- started + 1
+                                return! gates[i].Task
+                            })
+
                     let calls = [ for i in 0..4 -> wrapped i ]
                     Expect.equal started 2 "two started"
                     gates[0].SetResult 0
@@ -74,7 +85,7 @@ let tests =
                 }
 
             test "Asynced refuses a bound of zero or less, naming the parameter" {
-                let e = raises<ArgumentOutOfRangeException> (fun () -> new Asynced(0) |> ignore)
+                let e = raises<ArgumentOutOfRangeException>(fun () -> new Asynced(0) |> ignore)
                 Expect.equal e.ParamName "maxConcurrency" "parameter"
             }
 
@@ -82,11 +93,11 @@ let tests =
                 use limiter = new Asynced(1)
 
                 let e1 =
-                    raises<ArgumentNullException> (fun () ->
+                    raises<ArgumentNullException>(fun () ->
                         limiter.Wrap(Unchecked.defaultof<int -> Task<int>>) |> ignore)
 
                 let e2 =
-                    raises<ArgumentNullException> (fun () ->
+                    raises<ArgumentNullException>(fun () ->
                         limiter.Submit(Unchecked.defaultof<unit -> Task<int>>) |> ignore)
 
                 Expect.equal (e1.ParamName, e2.ParamName) ("f", "f") "parameter"

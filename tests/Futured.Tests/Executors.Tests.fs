@@ -184,5 +184,4 @@ let behaviour (s: Subject) =
         ]
 
 [<Tests>]
-let tests =
-    testList "executors" (subjects |> List.map behaviour)
+let tests = testList "executors" (subjects |> List.map behaviour)

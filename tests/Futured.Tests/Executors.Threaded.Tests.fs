@@ -33,15 +33,14 @@ let tests =
             testTask "an exception in the function faults the task with its original type"
             <| fun () ->
                 task {
-                    let fails = threaded (fun (_: int) -> raise (Boom "thrown on a worker") : int)
-                    let! e = throwsExactly<Boom> (fails 1)
+                    let fails = threaded (fun (_: int) -> raise (Boom "thrown on a worker"): int)
+                    let! e = throwsExactly<Boom>(fails 1)
                     Expect.equal e.Message "thrown on a worker" "message"
                 }
 
             test "threaded refuses a null function, naming the parameter" {
                 let e =
-                    raises<ArgumentNullException> (fun () ->
-                        threaded (Unchecked.defaultof<int -> int>) |> ignore)
+                    raises<ArgumentNullException>(fun () -> threaded (Unchecked.defaultof<int -> int>) |> ignore)
 
                 Expect.equal e.ParamName "f" "parameter"
             }
@@ -58,7 +57,7 @@ let tests =
 
             test "Threaded refuses a bound of zero or less, naming the parameter" {
                 for bad in [ 0; -1 ] do
-                    let e = raises<ArgumentOutOfRangeException> (fun () -> new Threaded(bad) |> ignore)
+                    let e = raises<ArgumentOutOfRangeException>(fun () -> new Threaded(bad) |> ignore)
                     Expect.equal e.ParamName "maxWorkers" "parameter"
             }
 
@@ -66,12 +65,10 @@ let tests =
                 use executor = new Threaded(1)
 
                 let e1 =
-                    raises<ArgumentNullException> (fun () ->
-                        executor.Wrap(Unchecked.defaultof<int -> int>) |> ignore)
+                    raises<ArgumentNullException>(fun () -> executor.Wrap(Unchecked.defaultof<int -> int>) |> ignore)
 
                 let e2 =
-                    raises<ArgumentNullException> (fun () ->
-                        executor.Submit(Unchecked.defaultof<unit -> int>) |> ignore)
+                    raises<ArgumentNullException>(fun () -> executor.Submit(Unchecked.defaultof<unit -> int>) |> ignore)
 
                 Expect.equal (e1.ParamName, e2.ParamName) ("f", "f") "parameter"
             }

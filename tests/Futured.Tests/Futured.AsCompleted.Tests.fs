@@ -23,7 +23,9 @@ let tests =
                         let pending = e.MoveNextAsync()
                         tcs[i].SetResult i
                         let! moved = pending
-                        if moved then yielded.Add e.Current
+
+                        if moved then
+                            yielded.Add e.Current
 
                     let! last = e.MoveNextAsync()
                     do! e.DisposeAsync()
@@ -139,14 +141,14 @@ let tests =
 
             test "asCompleted refuses a null sequence, naming the parameter" {
                 let e =
-                    raises<ArgumentNullException> (fun () -> Futured.asCompleted (null: seq<Task<int>>) |> ignore)
+                    raises<ArgumentNullException>(fun () -> Futured.asCompleted (null: seq<Task<int>>) |> ignore)
 
                 Expect.equal e.ParamName "tasks" "parameter"
             }
 
             test "asCompletedWithin refuses a negative timeout, naming the parameter" {
                 let e =
-                    raises<ArgumentOutOfRangeException> (fun () ->
+                    raises<ArgumentOutOfRangeException>(fun () ->
                         Futured.asCompletedWithin (TimeSpan.FromSeconds -1.0) [] |> ignore)
 
                 Expect.equal e.ParamName "timeout" "parameter"

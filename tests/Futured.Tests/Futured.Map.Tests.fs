@@ -76,9 +76,7 @@ let drivenBounded (n, bound, priority: int[], ordered) =
         let expected = [ for i in 0 .. n - 1 -> i * 2 ]
         let got = List.ofSeq output
 
-        return
-            violations = 0
-            && (if ordered then got = expected else List.sort got = expected)
+        return violations = 0 && (if ordered then got = expected else List.sort got = expected)
     }
 
 /// An asynchronous input the test writes to item by item.
@@ -91,9 +89,7 @@ let tests =
     testList
         "map"
         [
-            property
-                "bounded map never has more than MaxConcurrency calls in flight and yields everything"
-                boundedCases
+            property "bounded map never has more than MaxConcurrency calls in flight and yields everything" boundedCases
             <| fun case -> drivenBounded case |> await'
 
             property "map yields every result in input order, for every completion order" permutations
@@ -125,13 +121,25 @@ let tests =
                             "threaded", threaded (fun x -> x + 1)
                             "Threaded(3)", pool.Wrap(fun x -> x + 1)
                             "asynced", asynced (fun x -> Task.FromResult(x + 1))
-                            "Asynced(2)", limiter.Wrap(fun x -> task {
-                                do! Task.Yield()
-                                return x + 1 })
+                            "Asynced(2)",
+                            limiter.Wrap(fun x ->
+                                task {
+                                    do! Task.Yield()
+                                    return x + 1
+                                })
                         ]
 
                     for name, f in wrapped do
-                        let! items = toList (Futured.mapWith { MapOptions.Default with MaxConcurrency = Some 4 } f [ 0..49 ])
+                        let! items =
+                            toList (
+                                Futured.mapWith
+                                    { MapOptions.Default with
+                                        MaxConcurrency = Some 4
+                                    }
+                                    f
+                                    [ 0..49 ]
+                            )
+
                         Expect.equal items [ 1..50 ] name
                 }
 
@@ -156,8 +164,14 @@ let tests =
             <| fun () ->
                 task {
                     let input = CountingSeq None
-                    let options = { MapOptions.Default with MaxConcurrency = Some 4 }
-                    let e = (Futured.mapWith options (asynced Task.FromResult) input.Items).GetAsyncEnumerator()
+
+                    let options =
+                        { MapOptions.Default with
+                            MaxConcurrency = Some 4
+                        }
+
+                    let e =
+                        (Futured.mapWith options (asynced Task.FromResult) input.Items).GetAsyncEnumerator()
 
                     for expected in 0..99 do
                         let! v = next e
@@ -171,7 +185,11 @@ let tests =
             <| fun () ->
                 task {
                     let input = CountingSeq None
-                    let options = { MapOptions.Default with MaxConcurrency = Some 3 }
+
+                    let options =
+                        { MapOptions.Default with
+                            MaxConcurrency = Some 3
+                        }
 
                     let f i =
                         if i = 5 then
@@ -198,7 +216,9 @@ let tests =
                             Timeout = Some(TimeSpan.FromMilliseconds 20.0)
                         }
 
-                    let! items, failure = collect (Futured.mapWith options (fun _ -> never.Task) input.Items)
+                    let! items, failure =
+                        collect (Futured.mapWith options (fun _ -> never.Task) input.Items)
+
                     Expect.isEmpty items "nothing completed"
                     Expect.isTrue (failure |> Option.exists (fun e -> e :? TimeoutException)) "timeout"
                     Expect.equal input.Pulled 2 "only the first window was started"
@@ -217,7 +237,9 @@ let tests =
                             CancellationToken = cts.Token
                         }
 
-                    let e = (Futured.mapWith options (fun _ -> gate.Task) input.Items).GetAsyncEnumerator()
+                    let e =
+                        (Futured.mapWith options (fun _ -> gate.Task) input.Items).GetAsyncEnumerator()
+
                     let pending = e.MoveNextAsync().AsTask()
                     cts.Cancel()
                     let! _ = throws<OperationCanceledException> pending
@@ -230,8 +252,15 @@ let tests =
             <| fun () ->
                 task {
                     let input = CountingSeq None
-                    let options = { MapOptions.Default with MaxConcurrency = Some 2 }
-                    let e = (Futured.mapWith options (asynced Task.FromResult) input.Items).GetAsyncEnumerator()
+
+                    let options =
+                        { MapOptions.Default with
+                            MaxConcurrency = Some 2
+                        }
+
+                    let e =
+                        (Futured.mapWith options (asynced Task.FromResult) input.Items).GetAsyncEnumerator()
+
                     let! _ = next e
                     do! e.DisposeAsync()
                     let pulled = input.Pulled
@@ -244,7 +273,10 @@ let tests =
             <| fun () ->
                 task {
                     let channel, input = channelInput ()
-                    let e = (Futured.mapFrom MapOptions.Default (asynced (fun x -> Task.FromResult(x * 3))) input).GetAsyncEnumerator()
+
+                    let e =
+                        (Futured.mapFrom MapOptions.Default (asynced (fun x -> Task.FromResult(x * 3))) input)
+                            .GetAsyncEnumerator()
 
                     for i in 1..5 do
                         let pending = e.MoveNextAsync().AsTask()
@@ -262,7 +294,12 @@ let tests =
             <| fun () ->
                 task {
                     let input = System.Linq.AsyncEnumerable.Range(0, 200)
-                    let options = { MapOptions.Default with MaxConcurrency = Some 8 }
+
+                    let options =
+                        { MapOptions.Default with
+                            MaxConcurrency = Some 8
+                        }
+
                     let! items = toList (Futured.mapFrom options (threaded (fun x -> x + 1)) input)
                     Expect.equal items [ 1..200 ] "all, in order"
                 }
@@ -273,7 +310,10 @@ let tests =
                     let channel, input = channelInput ()
                     do! channel.Writer.WriteAsync 1
                     channel.Writer.Complete(Boom "the input failed")
-                    let! items, failure = collect (Futured.mapFrom MapOptions.Default (asynced Task.FromResult) input)
+
+                    let! items, failure =
+                        collect (Futured.mapFrom MapOptions.Default (asynced Task.FromResult) input)
+
                     Expect.equal items [ 1 ] "the item before the failure"
                     Expect.isTrue (failure |> Option.exists (fun e -> e :? Boom)) "the input's own exception"
                 }
@@ -282,7 +322,10 @@ let tests =
             <| fun () ->
                 task {
                     let _, input = channelInput ()
-                    let e = (Futured.mapFrom MapOptions.Default (asynced Task.FromResult) input).GetAsyncEnumerator()
+
+                    let e =
+                        (Futured.mapFrom MapOptions.Default (asynced Task.FromResult) input).GetAsyncEnumerator()
+
                     let pending = e.MoveNextAsync().AsTask()
                     do! e.DisposeAsync()
                     let! _ = pending.ContinueWith(fun (_: Task<bool>) -> ())
@@ -290,12 +333,18 @@ let tests =
                 }
 
             test "map refuses null arguments, naming the parameter" {
-                let e1 = raises<ArgumentNullException> (fun () -> Futured.map (Unchecked.defaultof<int -> Task<int>>) [ 1 ] |> ignore)
-                let e2 = raises<ArgumentNullException> (fun () -> Futured.map (asynced Task.FromResult) (null: seq<int>) |> ignore)
+                let e1 =
+                    raises<ArgumentNullException>(fun () ->
+                        Futured.map (Unchecked.defaultof<int -> Task<int>>) [ 1 ] |> ignore)
+
+                let e2 =
+                    raises<ArgumentNullException>(fun () ->
+                        Futured.map (asynced Task.FromResult) (null: seq<int>) |> ignore)
 
                 let e3 =
-                    raises<ArgumentNullException> (fun () ->
-                        Futured.mapFrom MapOptions.Default (asynced Task.FromResult) (null: TaskSeq<int>) |> ignore)
+                    raises<ArgumentNullException>(fun () ->
+                        Futured.mapFrom MapOptions.Default (asynced Task.FromResult) (null: TaskSeq<int>)
+                        |> ignore)
 
                 Expect.equal (e1.ParamName, e2.ParamName, e3.ParamName) ("f", "xs", "xs") "parameters"
             }
@@ -303,11 +352,15 @@ let tests =
             test "mapWith refuses a bound of zero and a negative timeout, naming the options" {
                 for options in
                     [
-                        { MapOptions.Default with MaxConcurrency = Some 0 }
-                        { MapOptions.Default with Timeout = Some(TimeSpan.FromSeconds -1.0) }
+                        { MapOptions.Default with
+                            MaxConcurrency = Some 0
+                        }
+                        { MapOptions.Default with
+                            Timeout = Some(TimeSpan.FromSeconds -1.0)
+                        }
                     ] do
                     let e =
-                        raises<ArgumentOutOfRangeException> (fun () ->
+                        raises<ArgumentOutOfRangeException>(fun () ->
                             Futured.mapWith options (asynced Task.FromResult) [ 1 ] |> ignore)
 
                     Expect.equal e.ParamName "options" "parameter"

@@ -143,7 +143,9 @@ let tests =
             testTask "a cancelled task surfaces as TaskCanceledException"
             <| fun () ->
                 task {
-                    let! _, failure = collect (Futured.results [ Task.FromCanceled<int>(CancellationToken true) ])
+                    let! _, failure =
+                        collect (Futured.results [ Task.FromCanceled<int>(CancellationToken true) ])
+
                     Expect.isTrue (failure |> Option.exists (fun e -> e :? TaskCanceledException)) "cancelled"
                 }
 
@@ -157,14 +159,17 @@ let tests =
                 }
 
             test "results refuses a null sequence, naming the parameter" {
-                let e = raises<ArgumentNullException> (fun () -> Futured.results (null: seq<Task<int>>) |> ignore)
+                let e =
+                    raises<ArgumentNullException>(fun () -> Futured.results (null: seq<Task<int>>) |> ignore)
+
                 Expect.equal e.ParamName "tasks" "parameter"
             }
 
             test "resultsWithin refuses a negative timeout, naming the parameter" {
                 let e =
-                    raises<ArgumentOutOfRangeException> (fun () ->
-                        Futured.resultsWithin (TimeSpan.FromSeconds -1.0) [ Task.FromResult 1 ] |> ignore)
+                    raises<ArgumentOutOfRangeException>(fun () ->
+                        Futured.resultsWithin (TimeSpan.FromSeconds -1.0) [ Task.FromResult 1 ]
+                        |> ignore)
 
                 Expect.equal e.ParamName "timeout" "parameter"
             }
