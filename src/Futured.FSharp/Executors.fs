@@ -5,6 +5,9 @@ open System.Threading
 open System.Threading.Tasks
 open Futured.Internal
 
+type IExecutor =
+    abstract Submit<'T> : work: (unit -> 'T) * cancellationToken: CancellationToken -> Task<'T>
+
 module internal Start =
     /// Starts an asynchronous call, turning a synchronous throw or a null task into a faulted task.
     let guarded (f: unit -> Task<'b>) : Task<'b> =
@@ -34,6 +37,11 @@ type Threaded(maxWorkers: int) =
         let ct = defaultArg cancellationToken CancellationToken.None
         limiter.Run((fun () -> Task.Run<'b>(Func<'b> f, ct)), ct)
 
+    interface IExecutor with
+        member this.Submit(work, cancellationToken) =
+            Guard.notNull "work" work
+            this.Submit(work, cancellationToken)
+
     member _.DisposeAsync() = ValueTask(limiter.Close())
 
     interface IAsyncDisposable with
@@ -57,6 +65,11 @@ type Asynced(maxConcurrency: int) =
     member _.Submit(f: unit -> Task<'b>, ?cancellationToken: CancellationToken) : Task<'b> =
         Guard.notNull "f" f
         limiter.Run((fun () -> Start.guarded f), defaultArg cancellationToken CancellationToken.None)
+
+    interface IExecutor with
+        member _.Submit(work, cancellationToken) =
+            Guard.notNull "work" work
+            limiter.Run((fun () -> Task.Run<_>(Func<_> work, cancellationToken)), cancellationToken)
 
     member _.DisposeAsync() = ValueTask(limiter.Close())
 

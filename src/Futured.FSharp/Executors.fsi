@@ -5,6 +5,19 @@ open System.Threading
 open System.Threading.Tasks
 
 /// <summary>
+/// An executor of synchronous work, the abstraction <see cref="T:Futured.Threaded"/> and
+/// <see cref="T:Futured.Asynced"/> implement so that functions such as <c>decoratedOn</c> can take any executor.
+/// </summary>
+type IExecutor =
+    /// <summary>Runs one synchronous call on this executor.</summary>
+    /// <param name="work">The work to run.</param>
+    /// <param name="cancellationToken">Cancels the call while it waits to start: it then never starts and the
+    /// task is cancelled. A call that has started runs to completion.</param>
+    /// <returns>The task of the call's result; it faults with the work's exception.</returns>
+    /// <exception cref="T:System.ArgumentNullException">When <c>work</c> is null.</exception>
+    abstract Submit<'T> : work: (unit -> 'T) * cancellationToken: CancellationToken -> Task<'T>
+
+/// <summary>
 /// An executor that runs synchronous functions on the .NET thread pool with at most
 /// <c>maxWorkers</c> calls running at once; further calls queue in FIFO order.
 /// </summary>
@@ -44,12 +57,14 @@ type Threaded =
 
     interface IDisposable
     interface IAsyncDisposable
+    interface IExecutor
 
 /// <summary>
 /// An executor for asynchronous functions that keeps at most <c>maxConcurrency</c> calls in flight;
 /// further calls queue in FIFO order and start as earlier ones complete.
 /// </summary>
-/// <remarks>Disposal behaves as for <see cref="T:Futured.Threaded"/>.</remarks>
+/// <remarks>Disposal behaves as for <see cref="T:Futured.Threaded"/>. Seen as an <see cref="T:Futured.IExecutor"/>,
+/// it runs synchronous work on the .NET thread pool, counted against the same bound.</remarks>
 [<Sealed>]
 type Asynced =
     /// <summary>Creates an async limiter.</summary>
@@ -79,6 +94,7 @@ type Asynced =
 
     interface IDisposable
     interface IAsyncDisposable
+    interface IExecutor
 
 /// The wrappers over the shared executors, the original's <c>threaded</c> and <c>asynced</c>.
 [<AutoOpen>]

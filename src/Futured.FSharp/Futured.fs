@@ -52,6 +52,12 @@ module Futured =
         Guard.timeout "timeout" timeout
         tasksOf false (within timeout) tasks
 
+    let resultsWith options tasks =
+        tasksOf true { options with MaxConcurrency = None } tasks
+
+    let asCompletedWith options tasks =
+        tasksOf false { options with MaxConcurrency = None } tasks
+
     let mapWith options (f: 'a -> Task<'b>) (xs: seq<'a>) =
         Guard.notNull "f" f
         Guard.notNull "xs" xs

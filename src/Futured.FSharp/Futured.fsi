@@ -48,6 +48,25 @@ module Futured =
     /// <exception cref="T:System.ArgumentOutOfRangeException">When <c>timeout</c> is negative.</exception>
     val asCompletedWithin: timeout: TimeSpan -> tasks: seq<Task<'T>> -> TaskSeq<'T>
 
+    /// <summary>Yields the tasks' results with options: order, deadline, cancellation.</summary>
+    /// <param name="options">The options; <c>Order = None</c> means in input order. <c>MaxConcurrency</c> does
+    /// not apply: the tasks already run.</param>
+    /// <param name="tasks">Running tasks.</param>
+    /// <returns>The results, then TimeoutException if the deadline passes first, or
+    /// OperationCanceledException when the options' token is cancelled.</returns>
+    /// <exception cref="T:System.ArgumentNullException">When <c>tasks</c> is null.</exception>
+    /// <exception cref="T:System.ArgumentOutOfRangeException">When <c>Timeout</c> is negative.</exception>
+    val resultsWith: options: MapOptions -> tasks: seq<Task<'T>> -> TaskSeq<'T>
+
+    /// <summary>Like <c>resultsWith</c>, but <c>Order = None</c> means in completion order.</summary>
+    /// <param name="options">The options; <c>MaxConcurrency</c> does not apply.</param>
+    /// <param name="tasks">Running tasks.</param>
+    /// <returns>The results, then TimeoutException if the deadline passes first, or
+    /// OperationCanceledException when the options' token is cancelled.</returns>
+    /// <exception cref="T:System.ArgumentNullException">When <c>tasks</c> is null.</exception>
+    /// <exception cref="T:System.ArgumentOutOfRangeException">When <c>Timeout</c> is negative.</exception>
+    val asCompletedWith: options: MapOptions -> tasks: seq<Task<'T>> -> TaskSeq<'T>
+
     /// <summary>Calls <c>f</c> on every input and yields the results in input order; all calls start
     /// when the enumeration starts.</summary>
     /// <param name="f">A task-returning function, typically wrapped by <c>threaded</c> or an executor.</param>
