@@ -122,7 +122,7 @@ let tests =
 
                     let options =
                         { MapOptions.Default with
-                            Timeout = Some(TimeSpan.FromMilliseconds 20.0)
+                            Timeout = Some(TimeSpan.FromMilliseconds 250.0)
                         }
 
                     let! items, failure =

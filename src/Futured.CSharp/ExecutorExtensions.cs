@@ -1,0 +1,124 @@
+using Microsoft.FSharp.Core;
+
+namespace Futured;
+
+/// <summary>C# members of the executors: <c>Wrap</c> and <c>Submit</c> taking delegates.</summary>
+/// <remarks>
+/// Create executors with <c>new Threaded(maxWorkers)</c> / <c>new Asynced(maxConcurrency)</c> and dispose them with
+/// <c>await using</c>: disposal stops accepting work (later calls fault with <see cref="ObjectDisposedException"/>)
+/// and waits for the work already accepted.
+/// </remarks>
+public static class ExecutorExtensions
+{
+    /// <summary>Wraps a synchronous function so that each call runs on this executor.</summary>
+    /// <typeparam name="T">The argument type.</typeparam>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <param name="executor">The thread-pool executor.</param>
+    /// <param name="function">The function to run.</param>
+    /// <returns>A function whose calls queue on the executor.</returns>
+    /// <exception cref="ArgumentNullException">When <paramref name="executor"/> or <paramref name="function"/> is null.</exception>
+    public static Func<T, Task<TResult>> Wrap<T, TResult>(this Threaded executor, Func<T, TResult> function)
+    {
+        ArgumentNullException.ThrowIfNull(executor);
+        ArgumentNullException.ThrowIfNull(function);
+        var wrapped = executor.Wrap(FuncConvert.FromFunc(function));
+        return wrapped.Invoke;
+    }
+
+    /// <summary>Wraps a synchronous two-argument function so that each call runs on this executor.</summary>
+    /// <typeparam name="T1">The first argument type.</typeparam>
+    /// <typeparam name="T2">The second argument type.</typeparam>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <param name="executor">The thread-pool executor.</param>
+    /// <param name="function">The function to run.</param>
+    /// <returns>A function whose calls queue on the executor.</returns>
+    /// <exception cref="ArgumentNullException">When <paramref name="executor"/> or <paramref name="function"/> is null.</exception>
+    public static Func<T1, T2, Task<TResult>> Wrap<T1, T2, TResult>(this Threaded executor, Func<T1, T2, TResult> function)
+    {
+        ArgumentNullException.ThrowIfNull(executor);
+        ArgumentNullException.ThrowIfNull(function);
+        var wrapped = executor.Wrap(FuncConvert.FromFunc<Tuple<T1, T2>, TResult>(args => function(args.Item1, args.Item2)));
+        return (first, second) => wrapped.Invoke(Tuple.Create(first, second));
+    }
+
+    /// <summary>Runs one synchronous call on this executor.</summary>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <param name="executor">The thread-pool executor.</param>
+    /// <param name="work">The work to run.</param>
+    /// <param name="cancellationToken">Cancels the call while it waits for a worker: it then never starts.</param>
+    /// <returns>The task of the call's result.</returns>
+    /// <exception cref="ArgumentNullException">When <paramref name="executor"/> or <paramref name="work"/> is null.</exception>
+    public static Task<TResult> Submit<TResult>(
+        this Threaded executor,
+        Func<TResult> work,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(executor);
+        ArgumentNullException.ThrowIfNull(work);
+        return executor.Submit(FuncConvert.FromFunc(work), Options.Some(cancellationToken));
+    }
+
+    /// <summary>Runs one synchronous action on this executor.</summary>
+    /// <param name="executor">The thread-pool executor.</param>
+    /// <param name="work">The work to run.</param>
+    /// <param name="cancellationToken">Cancels the call while it waits for a worker: it then never starts.</param>
+    /// <returns>The task of the call.</returns>
+    /// <exception cref="ArgumentNullException">When <paramref name="executor"/> or <paramref name="work"/> is null.</exception>
+    public static Task Submit(this Threaded executor, Action work, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(executor);
+        ArgumentNullException.ThrowIfNull(work);
+        return executor.Submit(FuncConvert.FromAction(work), Options.Some(cancellationToken));
+    }
+
+    /// <summary>Wraps an asynchronous function so that each call is admitted by this limiter.</summary>
+    /// <typeparam name="T">The argument type.</typeparam>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <param name="executor">The async limiter.</param>
+    /// <param name="function">The asynchronous function; a synchronous throw faults the returned task.</param>
+    /// <returns>A function whose calls queue on the limiter.</returns>
+    /// <exception cref="ArgumentNullException">When <paramref name="executor"/> or <paramref name="function"/> is null.</exception>
+    public static Func<T, Task<TResult>> Wrap<T, TResult>(this Asynced executor, Func<T, Task<TResult>> function)
+    {
+        ArgumentNullException.ThrowIfNull(executor);
+        ArgumentNullException.ThrowIfNull(function);
+        var wrapped = executor.Wrap(FuncConvert.FromFunc(function));
+        return wrapped.Invoke;
+    }
+
+    /// <summary>Wraps an asynchronous two-argument function so that each call is admitted by this limiter.</summary>
+    /// <typeparam name="T1">The first argument type.</typeparam>
+    /// <typeparam name="T2">The second argument type.</typeparam>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <param name="executor">The async limiter.</param>
+    /// <param name="function">The asynchronous function.</param>
+    /// <returns>A function whose calls queue on the limiter.</returns>
+    /// <exception cref="ArgumentNullException">When <paramref name="executor"/> or <paramref name="function"/> is null.</exception>
+    public static Func<T1, T2, Task<TResult>> Wrap<T1, T2, TResult>(
+        this Asynced executor,
+        Func<T1, T2, Task<TResult>> function)
+    {
+        ArgumentNullException.ThrowIfNull(executor);
+        ArgumentNullException.ThrowIfNull(function);
+        var wrapped = executor.Wrap(
+            FuncConvert.FromFunc<Tuple<T1, T2>, Task<TResult>>(args => function(args.Item1, args.Item2)));
+        return (first, second) => wrapped.Invoke(Tuple.Create(first, second));
+    }
+
+    /// <summary>Runs one asynchronous call under this limiter.</summary>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <param name="executor">The async limiter.</param>
+    /// <param name="work">The work to start.</param>
+    /// <param name="cancellationToken">Cancels the call while it is queued: it then never starts.</param>
+    /// <returns>The task of the call's result.</returns>
+    /// <exception cref="ArgumentNullException">When <paramref name="executor"/> or <paramref name="work"/> is null.</exception>
+    public static Task<TResult> Submit<TResult>(
+        this Asynced executor,
+        Func<Task<TResult>> work,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(executor);
+        ArgumentNullException.ThrowIfNull(work);
+        return executor.Submit(FuncConvert.FromFunc(work), Options.Some(cancellationToken));
+    }
+}
