@@ -1,0 +1,186 @@
+// The C# example: the facade of Futured as a C# developer uses it, against a local HTTP server on 127.0.0.1.
+// Every result is checked; the program exits with 1 on any mismatch.
+using System.Diagnostics;
+using System.Globalization;
+using Futured;
+using Futured.CSharpExample;
+
+// Blocking calls on the thread pool: a pool that starts with two threads grows slowly, so raise the minimum first.
+ThreadPool.SetMinThreads(32, 32);
+var (server, baseAddress) = await DelayServer.StartAsync();
+using var client = new HttpClient { BaseAddress = baseAddress };
+var blocking = new DelayClient(client);
+int[] delays = [300, 100, 500, 50, 250, 0, 400, 150, 350, 200, 450, 75];
+var failures = 0;
+
+void Check<T>(string what, T expected, T actual)
+{
+    if (!EqualityComparer<T>.Default.Equals(expected, actual))
+    {
+        failures++;
+        Console.Error.WriteLine($"MISMATCH in {what}: expected {expected}, got {actual}");
+    }
+}
+
+void CheckSequence<T>(string what, IEnumerable<T> expected, IEnumerable<T> actual) =>
+    Check(what, string.Join(",", expected), string.Join(",", actual));
+
+async Task<int> FetchAsync(int ms) =>
+    int.Parse(await client.GetStringAsync($"/delay/{ms}").ConfigureAwait(false), CultureInfo.InvariantCulture);
+
+var clock = Stopwatch.StartNew();
+
+// Futures.Threaded: a synchronous method, made concurrent; MapZip yields (input, result) pairs as completed.
+var fetchBlocking = Futures.Threaded<int, int>(blocking.Get);
+Console.WriteLine("Threaded + MapZip, as completed:");
+var zipped = new List<(int Item, int Result)>();
+await foreach (var (ms, body) in fetchBlocking.MapZip(delays))
+{
+    Console.WriteLine($"  /delay/{ms,-4} -> {body,-4} after {clock.ElapsedMilliseconds,4} ms");
+    Check("MapZip pair", ms, body);
+    zipped.Add((ms, body));
+}
+Check("MapZip count", delays.Length, zipped.Count);
+CheckSequence("MapZip inputs", delays.Order(), zipped.Select(p => p.Item).Order());
+
+// Futures.Asynced and Map: in input order by default.
+var fetch = Futures.Asynced<int, int>(FetchAsync);
+var inOrder = new List<int>();
+await foreach (var body in fetch.Map(delays))
+{
+    inOrder.Add(body);
+}
+CheckSequence("Map in order", delays, inOrder);
+
+// An Asynced executor bounds calls in flight; Map with order, a lazy bound and a deadline.
+await using (var limiter = new Asynced(4))
+{
+    var bounded = limiter.Wrap<int, int>(FetchAsync);
+    var asCompleted = new List<int>();
+    await foreach (var body in bounded.Map(delays, order: Order.AsCompleted, maxConcurrency: 6, timeout: TimeSpan.FromSeconds(30)))
+    {
+        asCompleted.Add(body);
+    }
+    CheckSequence("bounded Map as completed (sorted)", delays.Order(), asCompleted.Order());
+
+    var submitted = await limiter.Submit(() => FetchAsync(42));
+    Check("Asynced.Submit", 42, submitted);
+
+    var sum = await limiter.Wrap<int, int, int>(async (a, b) => await FetchAsync(a) + await FetchAsync(b))(10, 20);
+    Check("Asynced.Wrap with two arguments", 30, sum);
+}
+
+// A Threaded executor: Wrap, Submit, and the token that cancels a queued call.
+await using (var pool = new Threaded(2))
+{
+    var pooled = pool.Wrap<int, int>(blocking.Get);
+    Check("Threaded.Wrap", 7, await pooled(7));
+    Check("Threaded.Submit", 8, await pool.Submit(() => blocking.Get(8)));
+    var sum = await pool.Wrap<int, int, int>(blocking.Sum)(1, 2);
+    Check("Threaded.Wrap with two arguments", 3, sum);
+
+    var ran = false;
+    await pool.Submit(() => { ran = true; });
+    Check("Threaded.Submit of an action", true, ran);
+
+    using var cancelled = new CancellationTokenSource();
+    await cancelled.CancelAsync();
+    try
+    {
+        await pool.Submit(() => blocking.Get(1), cancelled.Token);
+        Check("a cancelled Submit", "OperationCanceledException", "a result");
+    }
+    catch (OperationCanceledException)
+    {
+    }
+}
+
+// Results (input order) and AsCompleted (completion order, with a deadline) over running tasks.
+var tasks = delays.Select(fetchBlocking).ToList();
+var results = new List<int>();
+await foreach (var body in tasks.Results())
+{
+    results.Add(body);
+}
+CheckSequence("Results", delays, results);
+
+var completed = new List<int>();
+await foreach (var body in delays.Select(fetch).AsCompleted(timeout: TimeSpan.FromSeconds(30)))
+{
+    completed.Add(body);
+}
+CheckSequence("AsCompleted", delays.Order(), completed);
+
+// A deadline that passes: every result that is ready comes first, then TimeoutException.
+var beforeDeadline = new List<int>();
+try
+{
+    await foreach (var body in new[] { fetch(0), fetch(4000) }.AsCompleted(timeout: TimeSpan.FromSeconds(2)))
+    {
+        beforeDeadline.Add(body);
+    }
+    Check("a deadline that passes", "TimeoutException", "the end of the stream");
+}
+catch (TimeoutException)
+{
+    CheckSequence("results before the deadline", [0], beforeDeadline);
+}
+
+// Items: keyed tasks, as value tuples or a dictionary.
+var keyed = new List<(string Key, int Value)>();
+await foreach (var (key, value) in delays.Select(ms => ($"/delay/{ms}", fetch(ms))).Items())
+{
+    keyed.Add((key, value));
+}
+foreach (var (key, value) in keyed)
+{
+    Check("Items pair", key, $"/delay/{value}");
+}
+Check("Items count", delays.Length, keyed.Count);
+
+var byName = new Dictionary<string, Task<int>> { ["short"] = fetch(0), ["long"] = fetch(1000) };
+var first = new List<string>();
+await foreach (var (key, _) in byName.Items())
+{
+    first.Add(key);
+}
+CheckSequence("Items over a dictionary, as completed", ["short", "long"], first);
+
+// StarMap: a two-argument function over pairs; Map over an IAsyncEnumerable input.
+var add = Futures.Asynced<int, int, int>(async (a, b) => await FetchAsync(a) + await FetchAsync(b));
+var sums = new List<int>();
+await foreach (var sum in add.StarMap([(1, 2), (30, 40), (100, 200)]))
+{
+    sums.Add(sum);
+}
+CheckSequence("StarMap", [3, 70, 300], sums);
+
+var fromAsync = new List<int>();
+await foreach (var body in fetch.Map(delays.ToAsyncEnumerable(), maxConcurrency: 3))
+{
+    fromAsync.Add(body);
+}
+CheckSequence("Map over an IAsyncEnumerable", delays, fromAsync);
+
+// Decorate: an interface of Task-returning methods over the synchronous client, on an executor.
+await using (var pool = new Threaded(3))
+{
+    var api = Futures.Decorate<IDelayClientAsync>(blocking, pool);
+    Check("Decorate GetAsync", 120, await api.GetAsync(120));
+    Check("Decorate SumAsync", 30, await api.SumAsync(10, 20));
+    var decorated = new List<int>();
+    await foreach (var body in Futures.Asynced<int, int>(ms => api.GetAsync(ms)).Map(delays))
+    {
+        decorated.Add(body);
+    }
+    CheckSequence("Decorate with Map", delays, decorated);
+}
+Check("Decorate on the thread pool", 5, await Futures.Decorate<IDelayClientAsync>(blocking).GetAsync(5));
+
+// The sync bridges, for code that cannot await.
+Check("Futures.Run", 11, Futures.Run(fetch(11)));
+CheckSequence("Futures.Iter", [1, 2], Futures.Iter(fetch.Map([1, 2])));
+
+await server.StopAsync();
+Console.WriteLine(failures == 0 ? "all results correct" : $"{failures} wrong result(s)");
+return failures == 0 ? 0 : 1;
