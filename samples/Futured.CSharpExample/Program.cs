@@ -181,6 +181,13 @@ Check("Decorate on the thread pool", 5, await Futures.Decorate<IDelayClientAsync
 Check("Futures.Run", 11, Futures.Run(fetch(11)));
 CheckSequence("Futures.Iter", [1, 2], Futures.Iter(fetch.Map([1, 2])));
 
+// The README's C# snippets.
+Check("README: wrapping functions", "9 4 10", await ReadmeExamples.WrappingFunctions());
+Check("README: results", "1,4,9 1,4,9", await ReadmeExamples.Results());
+Check("README: the map family", "1,4,9 1:1,2:4,3:9 3,7 a:4,b:9 10", await ReadmeExamples.MapFamily());
+Check("README: decorated", "5 6", await ReadmeExamples.Decorated());
+Check("README: sync bridges", "9 1,4", ReadmeExamples.SyncBridges());
+
 await server.StopAsync();
 Console.WriteLine(failures == 0 ? "all results correct" : $"{failures} wrong result(s)");
 return failures == 0 ? 0 : 1;
