@@ -181,12 +181,19 @@ Check("Decorate on the thread pool", 5, await Futures.Decorate<IDelayClientAsync
 Check("Futures.Run", 11, Futures.Run(fetch(11)));
 CheckSequence("Futures.Iter", [1, 2], Futures.Iter(fetch.Map([1, 2])));
 
-// The README's C# snippets.
-Check("README: wrapping functions", "9 4 10", await ReadmeExamples.WrappingFunctions());
-Check("README: results", "1,4,9 1,4,9", await ReadmeExamples.Results());
-Check("README: the map family", "1,4,9 1:1,2:4,3:9 3,7 a:4,b:9 10", await ReadmeExamples.MapFamily());
-Check("README: decorated", "5 6", await ReadmeExamples.Decorated());
-Check("README: sync bridges", "9 1,4", ReadmeExamples.SyncBridges());
+// The README's C# snippets, with what they print checked.
+CheckSequence("README: wrapping functions", ["49 1024"], await ReadmeExamples.Capture(ReadmeExamples.WrappingFunctions));
+CheckSequence("README: executors", ["12 42", "10"], await ReadmeExamples.Capture(ReadmeExamples.Executors));
+var resultsOutput = await ReadmeExamples.Capture(ReadmeExamples.Results);
+Check("README: results in order", "30,10,20", resultsOutput[0]);
+Check("README: results as completed", "10,150,300", string.Join(",", resultsOutput[1].Split(',').Select(int.Parse).Order()));
+Check("README: the deadline", true, resultsOutput[^1].StartsWith("deadline: ", StringComparison.Ordinal));
+CheckSequence(
+    "README: the map family",
+    ["2,4,6,8,10", "(1, 2),(2, 4),(3, 6)", "3,7", "(a, 2),(b, 4)", string.Join(",", Enumerable.Range(0, 20).Select(n => n * 2)), "10100"],
+    await ReadmeExamples.Capture(ReadmeExamples.MapFamily));
+CheckSequence("README: sync bridges", ["42 InvalidOperationException: boom"], await ReadmeExamples.Capture(ReadmeExamples.SyncBridges));
+CheckSequence("README: decorated", ["5 6"], await ReadmeExamples.Capture(ReadmeExamples.Decorated));
 
 await server.StopAsync();
 Console.WriteLine(failures == 0 ? "all results correct" : $"{failures} wrong result(s)");

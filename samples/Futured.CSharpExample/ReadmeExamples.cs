@@ -14,63 +14,112 @@ public interface IInventoryAsync
     Task<int> CountAsync(string item, CancellationToken cancellationToken = default);
 }
 
-/// <summary>The README's C# snippets, run as they are written there; each returns what it computed.</summary>
+/// <summary>The README's C# snippets, as they are written there; each runs with the console captured.</summary>
 internal static class ReadmeExamples
 {
-    public static async Task<string> WrappingFunctions()
+    /// <summary>Runs a snippet and returns the lines it wrote to the console.</summary>
+    public static async Task<string[]> Capture(Func<Task> snippet)
     {
-        var square = Futures.Threaded((int x) => x * x);
+        var original = Console.Out;
+        using var output = new StringWriter();
+        Console.SetOut(output);
+        try
+        {
+            await snippet();
+        }
+        finally
+        {
+            Console.SetOut(original);
+        }
+        return output.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    public static async Task WrappingFunctions()
+    {
+        var square = Futures.Threaded((int n) => n * n);
+        var power = Futures.Threaded((int b, int e) => (int)Math.Pow(b, e));
+        Task<int> t = square(7);
+        Console.WriteLine($"{await t} {await power(2, 10)}"); // 49 1024
+    }
+
+    public static async Task Executors()
+    {
         await using var pool = new Threaded(2);
-        var increment = pool.Wrap((int x) => x + 1);
-        var nine = await square(3);
-        var four = await increment(3);
-        var ten = await pool.Submit(() => 10);
-        return $"{nine} {four} {ten}";
+        var parse = pool.Wrap((string s) => int.Parse(s));
+        var answer = pool.Submit(() => 6 * 7);
+        Console.WriteLine($"{await parse("12")} {await answer}"); // 12 42
+
+        await using var limiter = new Asynced(4);
+        var later = limiter.Wrap(async (int ms) =>
+        {
+            await Task.Delay(ms);
+            return ms;
+        });
+        Console.WriteLine(await later(10)); // 10
     }
 
-    public static async Task<string> Results()
+    public static async Task Results()
     {
-        var square = Futures.Threaded((int x) => x * x);
-        var tasks = new[] { 1, 2, 3 }.Select(square).ToList();
-        var inOrder = await tasks.Results().ToListAsync();
-        var asDone = await tasks.AsCompleted(timeout: TimeSpan.FromSeconds(30)).ToListAsync();
-        return $"{string.Join(",", inOrder)} {string.Join(",", asDone.Order())}";
+        var slow = Futures.Threaded((int ms) =>
+        {
+            Thread.Sleep(ms);
+            return ms;
+        });
+        Console.WriteLine(string.Join(",", await new[] { slow(30), slow(10), slow(20) }.Results().ToListAsync())); // 30,10,20
+        Console.WriteLine(string.Join(",", await new[] { slow(300), slow(10), slow(150) }.AsCompleted().ToListAsync())); // fastest first
+
+        var never = new TaskCompletionSource<int>().Task;
+        try
+        {
+            await foreach (var x in new[] { slow(0), never }.AsCompleted(timeout: TimeSpan.FromMilliseconds(50)))
+            {
+                Console.WriteLine($"in time: {x}");
+            }
+        }
+        catch (TimeoutException e)
+        {
+            Console.WriteLine($"deadline: {e.Message}");
+        }
     }
 
-    public static async Task<string> MapFamily()
+    public static async Task MapFamily()
     {
-        var square = Futures.Threaded((int x) => x * x);
-        var squares = await square.Map([1, 2, 3]).ToListAsync();
-        var pairs = await square.MapZip([1, 2, 3]).ToListAsync();        // (int Item, int Result)
-        var add = Futures.Asynced((int a, int b) => Task.FromResult(a + b));
-        var sums = await add.StarMap([(1, 2), (3, 4)]).ToListAsync();
-        var keyed = await new[] { ("a", square(2)), ("b", square(3)) }.Items().ToListAsync();  // (string Key, int Value)
-        var firstTen = await square.Map(Enumerable.Range(0, int.MaxValue), order: Order.AsCompleted, maxConcurrency: 2)
-            .Take(10).ToListAsync();
-        return string.Join(
-            " ",
-            string.Join(",", squares),
-            string.Join(",", pairs.OrderBy(p => p.Item).Select(p => $"{p.Item}:{p.Result}")),
-            string.Join(",", sums),
-            string.Join(",", keyed.OrderBy(p => p.Key).Select(p => $"{p.Key}:{p.Value}")),
-            firstTen.Count);
+        var twice = Futures.Threaded((int n) => n * 2);
+        Console.WriteLine(string.Join(",", await twice.Map(Enumerable.Range(1, 5)).ToListAsync())); // 2,4,6,8,10
+        Console.WriteLine(string.Join(",", (await twice.MapZip([1, 2, 3]).ToListAsync()).Order())); // (1, 2),(2, 4),(3, 6)
+        var add = Futures.Threaded((int a, int b) => a + b);
+        Console.WriteLine(string.Join(",", await add.StarMap([(1, 2), (3, 4)]).ToListAsync())); // 3,7
+        var keyed = new Dictionary<string, Task<int>> { ["a"] = twice(1), ["b"] = twice(2) };
+        Console.WriteLine(string.Join(",", (await keyed.Items().ToListAsync()).Order())); // (a, 2),(b, 4)
+
+        // Lazily over an endless input, at most 8 calls in flight, the first 20 results in order.
+        var naturals = Enumerable.Range(0, int.MaxValue);
+        Console.WriteLine(string.Join(",", await twice.Map(naturals, maxConcurrency: 8).Take(20).ToListAsync()));
+
+        // As completed, with a total deadline.
+        var all = await twice.Map(Enumerable.Range(1, 100), order: Order.AsCompleted, timeout: TimeSpan.FromSeconds(10)).ToListAsync();
+        Console.WriteLine(all.Sum()); // 10100
     }
 
-    public static async Task<string> Decorated()
+    public static Task SyncBridges()
+    {
+        var total = Futures.Run(Task.FromResult(40 + 2));
+        try
+        {
+            Futures.Run(Futures.Threaded<int, int>(_ => throw new InvalidOperationException("boom"))(0));
+        }
+        catch (InvalidOperationException e)
+        {
+            Console.WriteLine($"{total} {e.GetType().Name}: {e.Message}"); // 42 InvalidOperationException: boom
+        }
+        return Task.CompletedTask;
+    }
+
+    public static async Task Decorated()
     {
         var inventory = Futures.Decorate<IInventoryAsync>(new Inventory());
-        var five = await inventory.CountAsync("apple");
         await using var pool = new Threaded(2);
         var bounded = Futures.Decorate<IInventoryAsync>(new Inventory(), pool);
-        var six = await bounded.CountAsync("banana");
-        return $"{five} {six}";
-    }
-
-    public static string SyncBridges()
-    {
-        var square = Futures.Threaded((int x) => x * x);
-        var nine = Futures.Run(square(3));
-        var squares = Futures.Iter(square.Map([1, 2])).ToList();
-        return $"{nine} {string.Join(",", squares)}";
+        Console.WriteLine($"{await inventory.CountAsync("apple")} {await bounded.CountAsync("banana")}"); // 5 6
     }
 }

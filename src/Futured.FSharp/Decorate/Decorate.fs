@@ -42,13 +42,23 @@ type internal DecoratedProxy() =
 /// Matching an interface of Task-returning methods against the synchronous methods of a target.
 module internal Decorating =
 
+    /// A type's name as C# and F# readers know it: Task<Int32> rather than Task`1.
+    let rec private nameOf (t: Type) =
+        if t.IsGenericType then
+            let tick = t.Name.IndexOf '`'
+            let name = if tick < 0 then t.Name else t.Name.Substring(0, tick)
+            let arguments = t.GetGenericArguments() |> Array.map nameOf |> String.concat ", "
+            $"{name}<{arguments}>"
+        else
+            t.Name
+
     let private describe (m: MethodInfo) =
         let parameters =
             m.GetParameters()
-            |> Array.map (fun p -> p.ParameterType.Name)
+            |> Array.map (fun p -> nameOf p.ParameterType)
             |> String.concat ", "
 
-        $"{m.ReturnType.Name} {m.DeclaringType.Name}.{m.Name}({parameters})"
+        $"{nameOf m.ReturnType} {m.DeclaringType.Name}.{m.Name}({parameters})"
 
     /// The candidate target names of an interface method: its own name, then the name without "Async".
     let private names (name: string) =
@@ -80,7 +90,7 @@ module internal Decorating =
             && parameters[parameters.Length - 1] = typeof<CancellationToken>
 
         match resultType im.ReturnType with
-        | None -> Error $"{describe im}: returns {im.ReturnType.Name}, not Task or Task<T>"
+        | None -> Error $"{describe im}: returns {nameOf im.ReturnType}, not Task or Task<T>"
         | Some _ when im.IsGenericMethodDefinition -> Error $"{describe im}: generic methods are not supported"
         | Some _ when parameters |> Array.exists (fun p -> p.IsByRef) ->
             Error $"{describe im}: ref and out parameters are not supported"
@@ -111,9 +121,9 @@ module internal Decorating =
                 let expected =
                     match result with
                     | None -> "void"
-                    | Some t -> t.Name
+                    | Some t -> nameOf t
 
-                let wanted = parameters |> Array.map (fun p -> p.Name) |> String.concat ", "
+                let wanted = parameters |> Array.map nameOf |> String.concat ", "
 
                 Error
                     $"""{describe im}: {targetType.Name} has no public method {String.Join(" or ", names im.Name)}({wanted}) returning {expected}"""
