@@ -39,6 +39,9 @@ type IStoreAsync =
 type ICancellableAddAsync =
     abstract AddAsync: a: int * b: int * cancellationToken: CancellationToken -> Task<int>
 
+type internal IInternalAsync =
+    abstract AddAsync: a: int * b: int -> Task<int>
+
 type IBaseAsync =
     abstract AddAsync: a: int * b: int -> Task<int>
 
@@ -160,6 +163,14 @@ let tests =
                     let! sum = api.AddAsync(20, 22)
                     let! greeting = api.GreetAsync "bob"
                     Expect.equal (sum, greeting) (42, "hello bob") "both interfaces"
+                }
+
+            testTask "an internal interface can be decorated"
+            <| fun () ->
+                task {
+                    let api = decorated<IInternalAsync, _> (Store())
+                    let! sum = api.AddAsync(4, 5)
+                    Expect.equal sum 9 "result"
                 }
 
             testTask "a token the target does not take is passed to the executor"
