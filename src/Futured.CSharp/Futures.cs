@@ -7,7 +7,7 @@ namespace Futured;
 /// <see cref="Task{TResult}"/>, decorate an object, and bridge to synchronous code.
 /// </summary>
 /// <remarks>Every member delegates to the F# core (<c>Futured.FSharp</c>); see its documentation for the semantics.</remarks>
-public static class Futures
+public static partial class Futures
 {
     /// <summary>
     /// Wraps a synchronous function so that each call runs on the shared .NET thread pool and returns a task of

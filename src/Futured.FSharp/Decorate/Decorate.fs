@@ -2,6 +2,7 @@ namespace Futured.Internal
 
 open System
 open System.Collections.Generic
+open System.Linq.Expressions
 open System.Reflection
 open System.Threading
 open System.Threading.Tasks
@@ -59,6 +60,28 @@ module internal Decorating =
             |> String.concat ", "
 
         $"{nameOf m.ReturnType} {m.DeclaringType.Name}.{m.Name}({parameters})"
+
+    /// Compiles a call of the method on a target and boxed arguments: no reflection at each call, and an
+    /// exception of the method propagates as itself.
+    let private invoker (m: MethodInfo) : Func<obj, obj array, obj> =
+        let target = Expression.Parameter(typeof<obj>, "target")
+        let args = Expression.Parameter(typeof<obj array>, "args")
+
+        let arguments =
+            m.GetParameters()
+            |> Array.mapi (fun i p ->
+                Expression.Convert(Expression.ArrayIndex(args, Expression.Constant i), p.ParameterType) :> Expression)
+
+        let call =
+            Expression.Call(Expression.Convert(target, m.DeclaringType), m, arguments)
+
+        let body: Expression =
+            if m.ReturnType = typeof<Void> then
+                Expression.Block(call, Expression.Constant(null, typeof<obj>))
+            else
+                Expression.Convert(call, typeof<obj>)
+
+        Expression.Lambda<Func<obj, obj array, obj>>(body, target, args).Compile()
 
     /// The candidate target names of an interface method: its own name, then the name without "Async".
     let private names (name: string) =
@@ -128,6 +151,8 @@ module internal Decorating =
                 Error
                     $"""{describe im}: {targetType.Name} has no public method {String.Join(" or ", names im.Name)}({wanted}) returning {expected}"""
             | Some(m, dropToken) ->
+                let invoke = invoker m
+
                 let submission =
                     match result with
                     | None -> UnitSubmission() :> Submission
@@ -140,14 +165,10 @@ module internal Decorating =
                         else
                             CancellationToken.None
 
-                    let targetArgs =
-                        if dropToken then
-                            args[.. args.Length - 2]
-                        else
-                            Array.copy args
+                    // The proxy passes a fresh array for each call, so it is handed on as it is.
+                    let targetArgs = if dropToken then args[.. args.Length - 2] else args
 
-                    let call () =
-                        m.Invoke(target, BindingFlags.DoNotWrapExceptions, null, targetArgs, null)
+                    let call () = invoke.Invoke(target, targetArgs)
 
                     submission.Run(executor, call, token)
 
