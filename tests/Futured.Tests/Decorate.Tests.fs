@@ -168,7 +168,7 @@ let tests =
             testTask "an internal interface can be decorated"
             <| fun () ->
                 task {
-                    let api = decorated<IInternalAsync, _> (Store())
+                    let api = decorated<IInternalAsync, _>(Store())
                     let! sum = api.AddAsync(4, 5)
                     Expect.equal sum 9 "result"
                 }
