@@ -44,8 +44,8 @@ type TaskSet<'T> =
     /// <exception cref="T:System.ObjectDisposedException">When the set has been disposed.</exception>
     member Add: task: Task<'T> -> unit
 
-    /// <summary>How many tasks are in the set: added and not yet handed out by <c>Pop</c> or an enumeration,
-    /// whether still running or already completed.</summary>
+    /// <summary>How many tasks are in the set, running or completed: added and not yet claimed by a
+    /// <c>Pop</c> or by a <c>MoveNextAsync</c> of an enumeration (a pending one has claimed its task).</summary>
     member Count: int
 
     /// <summary>
