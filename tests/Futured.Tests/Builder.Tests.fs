@@ -279,6 +279,28 @@ let tests =
                     Expect.equal total 10 "all four"
                 }
 
+            testTask "and! takes operands without a result, and use! binds an awaited resource"
+            <| fun () ->
+                task {
+                    let gate = TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)
+                    let resource = new AsyncResource()
+
+                    let work =
+                        futured {
+                            let! () = gate.Task
+                            and! () = ValueTask()
+                            and! x = ValueTask<int> 1
+                            use! r = Task.FromResult resource
+                            Expect.isFalse r.Disposed "alive inside the block"
+                            return x
+                        }
+
+                    gate.SetResult()
+                    let! x = work
+                    Expect.equal x 1 "the result"
+                    Expect.isTrue resource.Disposed "disposed when the block ended"
+                }
+
             testTask "and! waits for every operand and raises the first failure in operand order"
             <| fun () ->
                 task {
