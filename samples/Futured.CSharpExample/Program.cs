@@ -1,5 +1,6 @@
 // The C# example: the facade of Futured as a C# developer uses it, against a local HTTP server on 127.0.0.1.
 // Every result is checked; the program exits with 1 on any mismatch.
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using Futured;
@@ -180,6 +181,86 @@ Check("Decorate on the thread pool", 5, await Futures.Decorate<IDelayClientAsync
 // The sync bridges, for code that cannot await.
 Check("Futures.Run", 11, Futures.Run(fetch(11)));
 CheckSequence("Futures.Iter", [1, 2], Futures.Iter(fetch.Map([1, 2])));
+
+// TaskSet: running tasks as they complete; a failed task is inspected and retried by adding a new one.
+var attempts = new ConcurrentDictionary<int, int>();
+var flaky = Futures.Asynced<int, int>(async ms =>
+{
+    if (attempts.AddOrUpdate(ms, 1, (_, n) => n + 1) == 1)
+    {
+        throw new HttpRequestException($"the first attempt of {ms} fails");
+    }
+    return await FetchAsync(ms);
+});
+var keyOf = new ConcurrentDictionary<Task<int>, int>();
+Task<int> Attempt(int ms)
+{
+    var work = flaky(ms);
+    keyOf[work] = ms;
+    return work;
+}
+var retries = 0;
+var recovered = new List<int>();
+await using (var set = Futures.TaskSet([Attempt(30), Attempt(10), Attempt(20)], timeout: TimeSpan.FromSeconds(30)))
+{
+    await foreach (var done in set)
+    {
+        if (done.IsFaulted)
+        {
+            retries++;
+            set.Add(Attempt(keyOf[done]));
+        }
+        else
+        {
+            recovered.Add(done.Result);
+        }
+    }
+}
+Check("TaskSet retries", 3, retries);
+CheckSequence("TaskSet results", [10, 20, 30], recovered.Order());
+
+// Waiting: a scope whose tasks are all awaited when it is left, results in registration order.
+await using (var scope = Futures.Waiting(fetch(150), fetch(50)))
+{
+    _ = scope.Start(token => FetchAsync(20));
+    CheckSequence("Waiting in registration order", [150, 50, 20], await scope.WaitAsync());
+}
+var fromBlock = await Futures.Waiting<int>(scope =>
+{
+    scope.Add(fetch(40));
+    scope.Start(_ => FetchAsync(10));
+    return Task.CompletedTask;
+});
+CheckSequence("Waiting with a block", [40, 10], fromBlock);
+CheckSequence("WaitAll", [5, 6], await Futures.WaitAll([fetch(5), fetch(6)]));
+var siblingCancelled = false;
+try
+{
+    await Futures.Waiting<int>(scope =>
+    {
+        scope.Start(async token =>
+        {
+            try
+            {
+                await Task.Delay(Timeout.Infinite, token);
+                return 0;
+            }
+            catch (OperationCanceledException)
+            {
+                siblingCancelled = true;
+                throw;
+            }
+        });
+        scope.Add(Task.FromException<int>(new InvalidOperationException("one task fails")));
+        return Task.CompletedTask;
+    });
+    Check("a failing Waiting scope", "InvalidOperationException", "results");
+}
+catch (InvalidOperationException e)
+{
+    Check("Waiting raises the fault itself", "one task fails", e.Message);
+}
+Check("Waiting cancels the siblings' token", true, siblingCancelled);
 
 // The README's C# snippets, with what they print checked.
 CheckSequence("README: wrapping functions", ["49 1024"], await ReadmeExamples.Capture(ReadmeExamples.WrappingFunctions));

@@ -349,6 +349,64 @@ let tests =
                 |> ignore
             }
 
+            testTask "Futures.Waiting registers tasks and gives the results in registration order"
+            <| fun () ->
+                task {
+                    let first =
+                        TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously)
+
+                    let scope = Futures.Waiting(first.Task, Task.FromResult 2)
+
+                    let started =
+                        scope.Start(
+                            Func<CancellationToken, Task<int>>(fun token ->
+                                Task.FromResult(if token.CanBeCanceled then 3 else -3))
+                        )
+
+                    let waiting = scope.WaitAsync()
+                    first.SetResult 1
+                    let! results = waiting
+                    let! three = started
+                    Expect.equal results [| 1; 2; 3 |] "registration order"
+                    Expect.equal three 3 "the work received the scope's token"
+                    do! scope.DisposeAsync()
+                }
+
+            testTask "Futures.Waiting with a block waits for every task it registered"
+            <| fun () ->
+                task {
+                    let! results =
+                        Futures.Waiting<int>(
+                            Func<Waiting<int>, Task>(fun scope ->
+                                scope.Add(Task.FromResult 1)
+                                scope.Start(Func<CancellationToken, Task<int>>(fun _ -> Task.FromResult 2)) :> Task)
+                        )
+
+                    Expect.equal results [| 1; 2 |] "both results"
+
+                    let! e =
+                        throwsExactly<Boom>(Futures.WaitAll [ Task.FromResult 1; Task.FromException<int>(Boom "x") ])
+
+                    Expect.equal e.Message "x" "the fault as itself"
+                }
+
+            testTask "Futures.TaskSet yields completed tasks and converts the timeout"
+            <| fun () ->
+                task {
+                    let set = Futures.TaskSet([ Task.FromResult 1; Task.FromResult 2 ])
+                    let! tasks = listOf set
+                    Expect.equal (tasks |> List.map (fun t -> t.Result) |> List.sort) [ 1; 2 ] "every task"
+                    let never = TaskCompletionSource<int>()
+
+                    let bounded =
+                        Futures.TaskSet([ never.Task ], Nullable(TimeSpan.FromMilliseconds 50.0))
+
+                    let! items, failure = collect bounded
+                    Expect.isEmpty items "nothing completed"
+                    Expect.isTrue (failure |> Option.exists (fun e -> e :? TimeoutException)) "the deadline"
+                }
+
+
             test "every facade member refuses null arguments, naming the parameter" {
                 let nullFunc: Func<int, int> = null
                 let nullFunc2: Func<int, int, int> = null
@@ -402,6 +460,17 @@ let tests =
                 nullNamed "function" (fun () -> limiter.Wrap nullAsync2)
                 nullNamed "executor" (fun () -> nullAsynced.Submit(Func<Task<int>>(fun () -> Task.FromResult 1)))
                 nullNamed "work" (fun () -> limiter.Submit(null: Func<Task<int>>))
+                nullNamed "tasks" (fun () -> Futures.Waiting<int>(null: Task<int>[]))
+                nullNamed "body" (fun () -> Futures.Waiting<int>(null: Func<Waiting<int>, Task>))
+                nullNamed "tasks" (fun () -> Futures.WaitAll nullTasks)
+                nullNamed "tasks" (fun () -> Futures.TaskSet nullTasks)
+
+                nullNamed "scope" (fun () ->
+                    Unchecked.defaultof<Waiting<int>>.Start(
+                        Func<CancellationToken, Task<int>>(fun _ -> Task.FromResult 1)
+                    ))
+
+                nullNamed "work" (fun () -> (new Waiting<int>()).Start(null: Func<CancellationToken, Task<int>>))
             }
 
             test "timeouts and bounds out of range are refused, naming the C# parameter" {
