@@ -19,10 +19,13 @@ let tests =
                 task {
                     let dir = tempDirectory ()
                     let pids = Path.Combine(dir, "pids")
+                    let orphan = Path.Combine(dir, "orphan")
 
                     try
-                        // Records its own pid (the process group) and the background sleep's, then waits.
-                        let script = $"sleep 30 & echo $$ $! > '{pids}'; sleep 30"
+                        // Records its own pid (the process group) and the background sleep's, then waits; a
+                        // third sleep, orphaned by a subshell, is no longer in the shell's process tree but
+                        // still in its group.
+                        let script = $"(sleep 30 & echo $! > '{orphan}'); sleep 30 & echo $$ $! > '{pids}'; sleep 30"
 
                         let! _ =
                             Command.shell script
@@ -30,12 +33,17 @@ let tests =
                             |> Command.run
                             |> throwsExactly<TimeoutException>
 
-                        match pidsIn pids with
-                        | [ group; background ] ->
-                            do! eventually "no process of the group survives" (fun () -> List.isEmpty (groupMembers group))
+                        match pidsIn pids @ pidsIn orphan with
+                        | [ group; background; orphaned ] ->
+                            // Well within the sleeps' own 30 s, so only a kill can pass this.
+                            do!
+                                eventuallyWithin (TimeSpan.FromSeconds 10.0) "no process of the group survives" (fun () ->
+                                    List.isEmpty (groupMembers group))
+
                             Expect.isFalse (alive group) "the shell (and its foreground sleep) was killed"
                             Expect.isFalse (alive background) "the background sleep was killed"
-                        | other -> failtestf "the script should have recorded two pids before the timeout, got %A" other
+                            Expect.isFalse (alive orphaned) "the orphaned sleep was killed"
+                        | other -> failtestf "the script should have recorded three pids before the timeout, got %A" other
                     finally
                         Directory.Delete(dir, true)
                 }

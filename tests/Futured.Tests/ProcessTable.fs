@@ -37,17 +37,21 @@ let groupMembers (pgid: int) =
     |> List.ofArray
 
 /// Polls, a little apart, until the condition holds (a process killed now is gone a moment later);
-/// fails after the generous bound.
-let eventually (what: string) (condition: unit -> bool) : Task =
+/// fails after <c>bound</c>.
+let eventuallyWithin (bound: TimeSpan) (what: string) (condition: unit -> bool) : Task =
     task {
         let clock = Diagnostics.Stopwatch.StartNew()
 
         while not (condition ()) do
-            if clock.Elapsed > generous then
+            if clock.Elapsed > bound then
                 failtestf "gave up waiting for: %s" what
 
             do! Task.Delay 20
     }
+
+/// Polls until the condition holds; fails after the generous bound. The processes these tests expect
+/// to be killed would otherwise live far longer (300 s).
+let eventually what condition = eventuallyWithin generous what condition
 
 /// A fresh empty directory under the temporary directory.
 let tempDirectory () =
