@@ -31,7 +31,7 @@ let tests =
                     let group = int first
                     Expect.isTrue (alive group) "the process is still running when its first line arrives"
                     cts.Cancel()
-                    let! _ = throws<OperationCanceledException> (e.MoveNextAsync().AsTask())
+                    let! _ = throws<OperationCanceledException>(e.MoveNextAsync().AsTask())
                     do! e.DisposeAsync()
                     do! eventually "no process of the group survives" (fun () -> List.isEmpty (groupMembers group))
                 }
@@ -42,14 +42,19 @@ let tests =
                     let e = (Command.lines (Command.shell "echo $$; sleep 300")).GetAsyncEnumerator()
                     let! first = next e
                     do! e.DisposeAsync()
-                    do! eventually "no process of the group survives" (fun () -> List.isEmpty (groupMembers (int first)))
+
+                    do!
+                        eventually "no process of the group survives" (fun () ->
+                            List.isEmpty (groupMembers (int first)))
                 }
 
             testTask "lines ends when the process exits even if a grandchild still holds the pipe"
             <| fun () ->
                 task {
                     // The background sleep inherits standard output and would hold it open for 300 s.
-                    let reading = toList (Command.lines (Command.shell "sleep 300 & echo $!; echo done"))
+                    let reading =
+                        toList (Command.lines (Command.shell "sleep 300 & echo $!; echo done"))
+
                     let! items = reading.WaitAsync generous
                     Expect.equal items.Length 2 "both lines"
                     Expect.equal items[1] "done" "then the stream ended"
@@ -59,7 +64,9 @@ let tests =
             testTask "lines raises the CommandException after the lines when the process fails"
             <| fun () ->
                 task {
-                    let! items, failure = collect (Command.lines (Command.shell "echo a; echo b; echo bad >&2; exit 2"))
+                    let! items, failure =
+                        collect (Command.lines (Command.shell "echo a; echo b; echo bad >&2; exit 2"))
+
                     Expect.equal items [ "a"; "b" ] "the lines first"
 
                     match failure with
@@ -81,7 +88,9 @@ let tests =
             testTask "lines of a pipeline stream through every stage"
             <| fun () ->
                 task {
-                    let! items = toList (command "seq" [ "1"; "5" ] ||| command "sed" [ "s/^/n/" ] |> Command.lines)
+                    let! items =
+                        toList (command "seq" [ "1"; "5" ] ||| command "sed" [ "s/^/n/" ] |> Command.lines)
+
                     Expect.equal items [ "n1"; "n2"; "n3"; "n4"; "n5" ] "transformed lines"
                 }
         ]

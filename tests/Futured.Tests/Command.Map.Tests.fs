@@ -18,7 +18,10 @@ let tests =
             <| fun () ->
                 task {
                     let delays = [ "0.3"; "0"; "0.1"; "0" ]
-                    let! outs = toList (Futured.map (fun d -> Command.shell $"sleep {d}; echo {d}" |> Command.run) delays)
+
+                    let! outs =
+                        toList (Futured.map (fun d -> Command.shell $"sleep {d}; echo {d}" |> Command.run) delays)
+
                     Expect.equal outs [ for d in delays -> d + "\n" ] "in input order"
                 }
 
@@ -40,7 +43,9 @@ let tests =
                             |> Command.run
 
                         let release i =
-                            Command.shell $"echo go > gate{i}" |> Command.withWorkingDirectory dir |> Command.run
+                            Command.shell $"echo go > gate{i}"
+                            |> Command.withWorkingDirectory dir
+                            |> Command.run
 
                         let options =
                             { MapOptions.Default with
@@ -52,7 +57,11 @@ let tests =
 
                         for i in 0 .. n - 1 do
                             let expected = min n (i + 2)
-                            do! eventually $"{expected} processes started" (fun () -> (pidsIn started).Length >= expected)
+
+                            do!
+                                eventually $"{expected} processes started" (fun () ->
+                                    (pidsIn started).Length >= expected)
+
                             let pids = pidsIn started
                             Expect.equal pids.Length expected "no process started beyond the bound"
                             let live = pids |> List.filter alive
@@ -71,7 +80,8 @@ let tests =
                         Directory.Delete(dir, true)
                 }
 
-            testTask "as completed with a deadline: finished commands first, then TimeoutException; the rest are cancelled"
+            testTask
+                "as completed with a deadline: finished commands first, then TimeoutException; the rest are cancelled"
             <| fun () ->
                 task {
                     let dir = tempDirectory ()
@@ -91,7 +101,9 @@ let tests =
                             |> Command.withCancellation cts.Token
                             |> Command.run
 
-                        let! items, failure = collect (Futured.mapZipWith options sleep [ "300"; "0"; "300" ])
+                        let! items, failure =
+                            collect (Futured.mapZipWith options sleep [ "300"; "0"; "300" ])
+
                         Expect.equal (items |> List.map fst) [ "0" ] "only the short one completed"
 
                         match failure with

@@ -18,14 +18,20 @@ let tests =
                         |> Command.pipe (command "grep" [ "7" ])
                         |> Command.pipe (command "wc" [ "-l" ])
 
-                    let expected = [ 1..10000 ] |> List.filter (fun i -> (string i).Contains '7') |> List.length
+                    let expected =
+                        [ 1..10000 ] |> List.filter (fun i -> (string i).Contains '7') |> List.length
+
                     Expect.equal (out.Trim()) (string expected) "lines containing 7"
                 }
 
             testTask "the ||| operator pipes like Command.pipe"
             <| fun () ->
                 task {
-                    let! out = command "echo" [ "b\na" ] ||| command "sort" [] ||| command "tr" [ "a-z"; "A-Z" ]
+                    let! out =
+                        command "echo" [ "b\na" ]
+                        ||| command "sort" []
+                        ||| command "tr" [ "a-z"; "A-Z" ]
+
                     Expect.equal out "A\nB\n" "sorted, upper-cased"
                 }
 
@@ -33,7 +39,9 @@ let tests =
             <| fun () ->
                 task {
                     let! e =
-                        Command.shell "echo first-stage-broke >&2; exit 4" ||| command "cat" [] ||| command "wc" [ "-c" ]
+                        Command.shell "echo first-stage-broke >&2; exit 4"
+                        ||| command "cat" []
+                        ||| command "wc" [ "-c" ]
                         |> Command.run
                         |> throwsExactly<CommandException>
 
@@ -45,7 +53,8 @@ let tests =
             <| fun () ->
                 task {
                     let! e =
-                        command "echo" [ "x" ] ||| Command.shell "cat >/dev/null; echo last-stage-broke >&2; exit 5"
+                        command "echo" [ "x" ]
+                        ||| Command.shell "cat >/dev/null; echo last-stage-broke >&2; exit 5"
                         |> Command.run
                         |> throwsExactly<CommandException>
 
@@ -75,7 +84,11 @@ let tests =
             <| fun () ->
                 task {
                     let data = Array.init 300000 (fun i -> byte (i * 7 % 256))
-                    let! out = command "cat" [] |> Command.withInputBytes data ||| command "cat" [] |> Command.runBytes
+
+                    let! out =
+                        command "cat" [] |> Command.withInputBytes data ||| command "cat" []
+                        |> Command.runBytes
+
                     Expect.equal out data "every byte"
                 }
         ]

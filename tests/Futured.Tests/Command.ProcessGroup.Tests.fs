@@ -25,7 +25,8 @@ let tests =
                         // Records its own pid (the process group) and the background sleep's, then waits; a
                         // third sleep, orphaned by a subshell, is no longer in the shell's process tree but
                         // still in its group.
-                        let script = $"(sleep 30 & echo $! > '{orphan}'); sleep 30 & echo $$ $! > '{pids}'; sleep 30"
+                        let script =
+                            $"(sleep 30 & echo $! > '{orphan}'); sleep 30 & echo $$ $! > '{pids}'; sleep 30"
 
                         let! _ =
                             Command.shell script
@@ -37,13 +38,16 @@ let tests =
                         | [ group; background; orphaned ] ->
                             // Well within the sleeps' own 30 s, so only a kill can pass this.
                             do!
-                                eventuallyWithin (TimeSpan.FromSeconds 10.0) "no process of the group survives" (fun () ->
-                                    List.isEmpty (groupMembers group))
+                                eventuallyWithin
+                                    (TimeSpan.FromSeconds 10.0)
+                                    "no process of the group survives"
+                                    (fun () -> List.isEmpty (groupMembers group))
 
                             Expect.isFalse (alive group) "the shell (and its foreground sleep) was killed"
                             Expect.isFalse (alive background) "the background sleep was killed"
                             Expect.isFalse (alive orphaned) "the orphaned sleep was killed"
-                        | other -> failtestf "the script should have recorded three pids before the timeout, got %A" other
+                        | other ->
+                            failtestf "the script should have recorded three pids before the timeout, got %A" other
                     finally
                         Directory.Delete(dir, true)
                 }
@@ -96,12 +100,17 @@ let tests =
                             |> Command.withCancellation cts.Token
                             |> Command.run
 
-                        do! eventually "both stages started" (fun () -> (pidsIn first).Length = 1 && (pidsIn second).Length = 1)
+                        do!
+                            eventually "both stages started" (fun () ->
+                                (pidsIn first).Length = 1 && (pidsIn second).Length = 1)
+
                         cts.Cancel()
                         let! _ = throws<OperationCanceledException> running
 
                         for group in pidsIn first @ pidsIn second do
-                            do! eventually "no process of either group survives" (fun () -> List.isEmpty (groupMembers group))
+                            do!
+                                eventually "no process of either group survives" (fun () ->
+                                    List.isEmpty (groupMembers group))
                     finally
                         Directory.Delete(dir, true)
                 }

@@ -62,7 +62,12 @@ let tests =
 
                     Expect.equal e.ExitCode (Nullable 3) "exit code"
                     Expect.equal e.Program "/bin/sh" "program"
-                    Expect.equal (List.ofSeq e.Arguments) [ "-c"; "echo partial; echo 'it went wrong' >&2; exit 3" ] "arguments"
+
+                    Expect.equal
+                        (List.ofSeq e.Arguments)
+                        [ "-c"; "echo partial; echo 'it went wrong' >&2; exit 3" ]
+                        "arguments"
+
                     Expect.equal e.StandardError "it went wrong\n" "standard error"
                     Expect.stringContains e.Message "exited with code 3" "message: the code"
                     Expect.stringContains e.Message "it went wrong" "message: the standard error"
@@ -84,7 +89,11 @@ let tests =
             testTask "a path that does not exist raises CommandException naming it"
             <| fun () ->
                 task {
-                    let! e = command "./futured/no-such-tool" [] |> Command.run |> throwsExactly<CommandException>
+                    let! e =
+                        command "./futured/no-such-tool" []
+                        |> Command.run
+                        |> throwsExactly<CommandException>
+
                     Expect.stringContains e.Message "'./futured/no-such-tool' was not found" "named"
                 }
 
@@ -92,7 +101,9 @@ let tests =
             <| fun () ->
                 task {
                     // 20000 lines of 7 bytes (more than twice the kept tail) on stderr, then a last line.
-                    let script = "i=0; while [ $i -lt 20000 ]; do echo 'noise!' >&2; i=$((i+1)); done; echo the-end >&2; exit 1"
+                    let script =
+                        "i=0; while [ $i -lt 20000 ]; do echo 'noise!' >&2; i=$((i+1)); done; echo the-end >&2; exit 1"
+
                     let! e = Command.shell script |> Command.run |> throwsExactly<CommandException>
                     Expect.isLessThanOrEqual e.StandardError.Length (64 * 1024) "bounded"
                     Expect.isTrue (e.StandardError.EndsWith "noise!\nthe-end\n") "the tail is kept"
@@ -114,7 +125,8 @@ let tests =
                         let! out =
                             Command.shell "pwd; echo \"$FUTURED_A-$FUTURED_B\"; echo \"${HOME:-no home}\""
                             |> Command.withWorkingDirectory dir
-                            |> Command.withEnvironment [ "FUTURED_A", "1"; "FUTURED_B", "2"; "FUTURED_A", "3"; "HOME", null ]
+                            |> Command.withEnvironment
+                                [ "FUTURED_A", "1"; "FUTURED_B", "2"; "FUTURED_A", "3"; "HOME", null ]
 
                         Expect.equal out $"{dir}\n3-2\nno home\n" "directory, variables (later pairs win, null removes)"
                     finally
@@ -138,7 +150,10 @@ let tests =
                 task {
                     let cat = command "cat" []
                     let! fromText = cat |> Command.withInputText "text ✓\n"
-                    let! fromBytes = cat |> Command.withInputBytes [| 1uy; 2uy; 0uy |] |> Command.runBytes
+
+                    let! fromBytes =
+                        cat |> Command.withInputBytes [| 1uy; 2uy; 0uy |] |> Command.runBytes
+
                     use stream = new MemoryStream(Encoding.UTF8.GetBytes "streamed")
                     let! fromStream = cat |> Command.withInputStream stream
                     let! fromCommand = cat |> Command.withInput (command "echo" [ "upstream" ])
@@ -170,7 +185,10 @@ let tests =
             testTask "ToString shows the command as a shell would read it"
             <| fun () ->
                 task {
-                    let cmd = command "grep" [ "-c"; "a b"; "it's" ] |> Command.withInput (command "seq" [ "3" ])
+                    let cmd =
+                        command "grep" [ "-c"; "a b"; "it's" ]
+                        |> Command.withInput (command "seq" [ "3" ])
+
                     Expect.equal (string cmd) "seq 3 | grep -c 'a b' 'it'\\''s'" "quoted"
                 }
 
@@ -181,68 +199,103 @@ let tests =
 
                 let name (e: ArgumentException) = e.ParamName
 
-                Expect.equal (name (raises<ArgumentNullException> (fun () -> command null [] |> ignore))) "program" "program"
-                Expect.equal (name (raises<ArgumentException> (fun () -> command "" [] |> ignore))) "program" "empty program"
+                Expect.equal
+                    (name (raises<ArgumentNullException>(fun () -> command null [] |> ignore)))
+                    "program"
+                    "program"
 
                 Expect.equal
-                    (name (raises<ArgumentNullException> (fun () -> command "ls" Unchecked.defaultof<string list> |> ignore)))
+                    (name (raises<ArgumentException>(fun () -> command "" [] |> ignore)))
+                    "program"
+                    "empty program"
+
+                Expect.equal
+                    (name (
+                        raises<ArgumentNullException>(fun () -> command "ls" Unchecked.defaultof<string list> |> ignore)
+                    ))
                     "arguments"
                     "arguments"
 
-                Expect.equal (name (raises<ArgumentNullException> (fun () -> command "ls" [ null ] |> ignore))) "arguments" "an argument"
-                Expect.equal (name (raises<ArgumentNullException> (fun () -> Command.shell null |> ignore))) "script" "script"
-                Expect.equal (name (raises<ArgumentNullException> (fun () -> Command.run nullCommand |> ignore))) "command" "run"
+                Expect.equal
+                    (name (raises<ArgumentNullException>(fun () -> command "ls" [ null ] |> ignore)))
+                    "arguments"
+                    "an argument"
 
                 Expect.equal
-                    (name (raises<ArgumentNullException> (fun () -> Command.runBytes nullCommand |> ignore)))
+                    (name (raises<ArgumentNullException>(fun () -> Command.shell null |> ignore)))
+                    "script"
+                    "script"
+
+                Expect.equal
+                    (name (raises<ArgumentNullException>(fun () -> Command.run nullCommand |> ignore)))
+                    "command"
+                    "run"
+
+                Expect.equal
+                    (name (raises<ArgumentNullException>(fun () -> Command.runBytes nullCommand |> ignore)))
                     "command"
                     "runBytes"
 
-                Expect.equal (name (raises<ArgumentNullException> (fun () -> Command.lines nullCommand |> ignore))) "command" "lines"
-                Expect.equal (name (raises<ArgumentNullException> (fun () -> Command.pipe nullCommand cmd |> ignore))) "next" "pipe"
-                Expect.equal (name (raises<ArgumentNullException> (fun () -> cmd ||| nullCommand |> ignore))) "next" "|||"
+                Expect.equal
+                    (name (raises<ArgumentNullException>(fun () -> Command.lines nullCommand |> ignore)))
+                    "command"
+                    "lines"
 
                 Expect.equal
-                    (name (raises<ArgumentNullException> (fun () -> Command.withInput nullCommand cmd |> ignore)))
+                    (name (raises<ArgumentNullException>(fun () -> Command.pipe nullCommand cmd |> ignore)))
+                    "next"
+                    "pipe"
+
+                Expect.equal
+                    (name (raises<ArgumentNullException>(fun () -> cmd ||| nullCommand |> ignore)))
+                    "next"
+                    "|||"
+
+                Expect.equal
+                    (name (raises<ArgumentNullException>(fun () -> Command.withInput nullCommand cmd |> ignore)))
                     "source"
                     "withInput"
 
                 Expect.equal
-                    (name (raises<ArgumentNullException> (fun () -> Command.withWorkingDirectory null cmd |> ignore)))
+                    (name (raises<ArgumentNullException>(fun () -> Command.withWorkingDirectory null cmd |> ignore)))
                     "path"
                     "withWorkingDirectory"
 
                 Expect.equal
-                    (name (raises<ArgumentNullException> (fun () -> Command.withInputText null cmd |> ignore)))
+                    (name (raises<ArgumentNullException>(fun () -> Command.withInputText null cmd |> ignore)))
                     "text"
                     "withInputText"
 
                 Expect.equal
-                    (name (raises<ArgumentNullException> (fun () -> Command.withInputBytes null cmd |> ignore)))
+                    (name (raises<ArgumentNullException>(fun () -> Command.withInputBytes null cmd |> ignore)))
                     "bytes"
                     "withInputBytes"
 
-                let writeOnly = new FileStream(Path.GetTempFileName(), FileMode.Open, FileAccess.Write)
+                let writeOnly =
+                    new FileStream(Path.GetTempFileName(), FileMode.Open, FileAccess.Write)
 
                 Expect.equal
-                    (name (raises<ArgumentException> (fun () -> Command.withInputStream writeOnly cmd |> ignore)))
+                    (name (raises<ArgumentException>(fun () -> Command.withInputStream writeOnly cmd |> ignore)))
                     "stream"
                     "an unreadable stream"
 
                 writeOnly.Dispose()
 
                 Expect.equal
-                    (name (raises<ArgumentException> (fun () -> Command.withEnvironment [ "A=B", "x" ] cmd |> ignore)))
+                    (name (raises<ArgumentException>(fun () -> Command.withEnvironment [ "A=B", "x" ] cmd |> ignore)))
                     "variables"
                     "a name with '='"
 
                 Expect.equal
-                    (name (raises<ArgumentOutOfRangeException> (fun () -> Command.withTimeout (TimeSpan.FromSeconds -1.0) cmd |> ignore)))
+                    (name (
+                        raises<ArgumentOutOfRangeException>(fun () ->
+                            Command.withTimeout (TimeSpan.FromSeconds -1.0) cmd |> ignore)
+                    ))
                     "timeout"
                     "a negative timeout"
 
                 Expect.equal
-                    (name (raises<ArgumentNullException> (fun () -> Command.withTimeout generous nullCommand |> ignore)))
+                    (name (raises<ArgumentNullException>(fun () -> Command.withTimeout generous nullCommand |> ignore)))
                     "command"
                     "withTimeout on null"
         ]

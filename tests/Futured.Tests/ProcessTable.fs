@@ -51,11 +51,14 @@ let eventuallyWithin (bound: TimeSpan) (what: string) (condition: unit -> bool) 
 
 /// Polls until the condition holds; fails after the generous bound. The processes these tests expect
 /// to be killed would otherwise live far longer (300 s).
-let eventually what condition = eventuallyWithin generous what condition
+let eventually what condition =
+    eventuallyWithin generous what condition
 
 /// A fresh empty directory under the temporary directory.
 let tempDirectory () =
-    let path = Path.Combine(Path.GetTempPath(), "futured-tests-" + Guid.NewGuid().ToString "N")
+    let path =
+        Path.Combine(Path.GetTempPath(), "futured-tests-" + Guid.NewGuid().ToString "N")
+
     Directory.CreateDirectory path |> ignore
     path
 

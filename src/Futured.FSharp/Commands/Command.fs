@@ -31,14 +31,22 @@ type Command internal (spec: CommandSpec) =
 
     member _.Program = spec.Program
 
-    member _.Arguments = Array.AsReadOnly(Array.copy spec.Arguments) :> IReadOnlyList<string>
+    member _.Arguments =
+        Array.AsReadOnly(Array.copy spec.Arguments) :> IReadOnlyList<string>
 
     member _.WithArguments(arguments: seq<string>) =
-        Command { spec with Arguments = argumentsOf arguments }
+        Command
+            { spec with
+                Arguments = argumentsOf arguments
+            }
 
     member _.WithWorkingDirectory(path: string) =
         Guard.notNull "path" path
-        Command { spec with WorkingDirectory = Some path }
+
+        Command
+            { spec with
+                WorkingDirectory = Some path
+            }
 
     member _.WithEnvironmentVariables(variables: IReadOnlyDictionary<string, string>) =
         Guard.notNull "variables" variables
@@ -57,7 +65,11 @@ type Command internal (spec: CommandSpec) =
 
     member _.WithStandardInput(bytes: byte[]) =
         Guard.notNull "bytes" bytes
-        Command { spec with Input = Bytes(Array.copy bytes) }
+
+        Command
+            { spec with
+                Input = Bytes(Array.copy bytes)
+            }
 
     member _.WithStandardInput(stream: Stream) =
         Guard.notNull "stream" stream
@@ -69,7 +81,11 @@ type Command internal (spec: CommandSpec) =
 
     member _.WithStandardInput(source: Command) =
         Guard.notNull "source" source
-        Command { spec with Input = Upstream source.Spec }
+
+        Command
+            { spec with
+                Input = Upstream source.Spec
+            }
 
     member _.WithTimeout(timeout: TimeSpan) =
         Guard.timeout "timeout" timeout

@@ -52,14 +52,18 @@ module internal CommandRunner =
     let stderrLimit = 64 * 1024
 
     let private quote (arg: string) =
-        if arg.Length > 0 && arg |> Seq.forall (fun c -> Char.IsLetterOrDigit c || "-_./=:,+@%".Contains c) then
+        if
+            arg.Length > 0
+            && arg |> Seq.forall (fun c -> Char.IsLetterOrDigit c || "-_./=:,+@%".Contains c)
+        then
             arg
         else
             "'" + arg.Replace("'", "'\\''") + "'"
 
     /// The command as a shell would read it, pipeline stages joined by " | ".
     let rec display (spec: CommandSpec) =
-        let own = String.Join(" ", Seq.append [ quote spec.Program ] (Seq.map quote spec.Arguments))
+        let own =
+            String.Join(" ", Seq.append [ quote spec.Program ] (Seq.map quote spec.Arguments))
 
         match spec.Input with
         | Upstream up -> display up + " | " + own
@@ -177,7 +181,9 @@ module internal CommandRunner =
         task {
             let program = resolve spec
             let launcher = setsid spec
-            use linked = CancellationTokenSource.CreateLinkedTokenSource(outer, spec.CancellationToken)
+
+            use linked =
+                CancellationTokenSource.CreateLinkedTokenSource(outer, spec.CancellationToken)
 
             match spec.Timeout with
             | Some t when t <> Timeout.InfiniteTimeSpan -> linked.CancelAfter t
@@ -248,8 +254,7 @@ module internal CommandRunner =
                     Task.FromCanceled<CommandResult>(linked.Token)
                 else
                     try
-                        (cli.ExecuteAsync(null, Action<Process> configure, linked.Token, CancellationToken.None))
-                            .Task
+                        (cli.ExecuteAsync(null, Action<Process> configure, linked.Token, CancellationToken.None)).Task
                     with e ->
                         raise (cannotStart spec e.Message e)
 
@@ -282,7 +287,9 @@ module internal CommandRunner =
             match outcome with
             | Error(:? OperationCanceledException) when linked.IsCancellationRequested ->
                 if spec.CancellationToken.IsCancellationRequested then
-                    raise (OperationCanceledException($"Command '{display spec}' was cancelled.", spec.CancellationToken))
+                    raise (
+                        OperationCanceledException($"Command '{display spec}' was cancelled.", spec.CancellationToken)
+                    )
                 elif outer.IsCancellationRequested then
                     raise (OperationCanceledException($"Command '{display spec}' was cancelled.", outer))
                 else
@@ -310,8 +317,8 @@ module internal CommandRunner =
         task {
             try
                 do! execute spec (Forward destination) ct
-            with
-            | :? OperationCanceledException when ct.IsCancellationRequested -> ()
+            with :? OperationCanceledException when ct.IsCancellationRequested ->
+                ()
         }
 
     /// Runs a command and collects its standard output.
@@ -337,7 +344,12 @@ module internal CommandRunner =
                 task {
                     try
                         check spec
-                        do! execute spec (EachLine(fun line ct -> channel.Writer.WriteAsync(line, ct).AsTask())) stop.Token
+
+                        do!
+                            execute
+                                spec
+                                (EachLine(fun line ct -> channel.Writer.WriteAsync(line, ct).AsTask()))
+                                stop.Token
                     finally
                         channel.Writer.TryComplete() |> ignore
                 }

@@ -15,7 +15,9 @@ module internal ProcessGroup =
     let private sigkill = 9
 
     let private executableBits =
-        UnixFileMode.UserExecute ||| UnixFileMode.GroupExecute ||| UnixFileMode.OtherExecute
+        UnixFileMode.UserExecute
+        ||| UnixFileMode.GroupExecute
+        ||| UnixFileMode.OtherExecute
 
     /// Whether the file exists, is not a directory and has an execute bit.
     let isExecutable (file: string) =
