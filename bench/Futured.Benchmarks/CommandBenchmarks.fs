@@ -19,6 +19,15 @@ type CommandBenchmarks() =
                 ()
         }
 
+    /// What CliWrap costs for the same process group (one more exec, of setsid), for comparison.
+    [<Benchmark>]
+    member _.CliWrapThroughSetsid200() : Task =
+        task {
+            for _ in 1..200 do
+                let! _ = Cli.Wrap("setsid").WithArguments([ "true" ]).ExecuteAsync()
+                ()
+        }
+
     [<Benchmark>]
     member _.CommandRun200() : Task =
         task {
@@ -40,6 +49,21 @@ type CommandPipeBenchmarks() =
             let pipeline =
                 Cli.Wrap("head").WithArguments([ "-c"; "100M"; "/dev/zero" ])
                 |> fun head -> CliWrap.Command.op_BitwiseOr (head, Cli.Wrap("wc").WithArguments([ "-c" ]))
+                |> fun p -> p.WithStandardOutputPipe(PipeTarget.ToStringBuilder out)
+
+            let! _ = pipeline.ExecuteAsync()
+            return out.ToString()
+        }
+
+    /// CliWrap's pipe with each stage started through setsid, as Futured starts them, for comparison.
+    [<Benchmark>]
+    member _.CliWrapPipeThroughSetsid100MB() : Task<string> =
+        task {
+            let out = StringBuilder()
+
+            let pipeline =
+                Cli.Wrap("setsid").WithArguments([ "head"; "-c"; "100M"; "/dev/zero" ])
+                |> fun head -> CliWrap.Command.op_BitwiseOr (head, Cli.Wrap("setsid").WithArguments([ "wc"; "-c" ]))
                 |> fun p -> p.WithStandardOutputPipe(PipeTarget.ToStringBuilder out)
 
             let! _ = pipeline.ExecuteAsync()
