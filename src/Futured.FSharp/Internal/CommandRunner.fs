@@ -293,10 +293,13 @@ module internal CommandRunner =
                 elif outer.IsCancellationRequested then
                     raise (OperationCanceledException($"Command '{display spec}' was cancelled.", outer))
                 else
+                    let after =
+                        match spec.Timeout with
+                        | Some t -> $" after {t}"
+                        | None -> ""
+
                     raise (
-                        TimeoutException(
-                            $"Command '{display spec}' timed out after {spec.Timeout.Value}; its process group was killed."
-                        )
+                        TimeoutException($"Command '{display spec}' timed out{after}; its process group was killed.")
                     )
             | _ -> ()
 
