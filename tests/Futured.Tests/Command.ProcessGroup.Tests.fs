@@ -115,6 +115,34 @@ let tests =
                         Directory.Delete(dir, true)
                 }
 
+            testTask "a timeout on a pipeline kills the process group of every stage"
+            <| fun () ->
+                task {
+                    let dir = tempDirectory ()
+                    let first = Path.Combine(dir, "first")
+                    let second = Path.Combine(dir, "second")
+
+                    try
+                        let! _ =
+                            Command.shell $"echo $$ > '{first}'; sleep 30 & sleep 30"
+                            ||| Command.shell $"echo $$ > '{second}'; sleep 30 & cat"
+                            |> Command.withTimeout (TimeSpan.FromSeconds 3.0)
+                            |> Command.run
+                            |> throwsExactly<TimeoutException>
+
+                        let groups = pidsIn first @ pidsIn second
+                        Expect.equal groups.Length 2 "both stages started before the timeout"
+
+                        for group in groups do
+                            do!
+                                eventuallyWithin
+                                    (TimeSpan.FromSeconds 10.0)
+                                    "no process of either group survives"
+                                    (fun () -> List.isEmpty (groupMembers group))
+                    finally
+                        Directory.Delete(dir, true)
+                }
+
             testTask "a token cancelled before the run starts no process"
             <| fun () ->
                 task {
