@@ -98,11 +98,7 @@ type Command internal (spec: CommandSpec) =
             }
 
     member this.GetAwaiter() : TaskAwaiter<string> =
-        (task {
-            use! output = CommandRunner.collect this.Spec
-            return CommandRunner.utf8.GetString(output.GetBuffer(), 0, int output.Length)
-        })
-            .GetAwaiter()
+        (CommandRunner.collectText this.Spec).GetAwaiter()
 
     static member (|||)(source: Command, next: Command) =
         Guard.notNull "source" source
@@ -143,18 +139,12 @@ module Command =
     let run (command: Command) : Task<string> =
         Guard.notNull "command" command
 
-        task {
-            use! output = CommandRunner.collect command.Spec
-            return CommandRunner.utf8.GetString(output.GetBuffer(), 0, int output.Length)
-        }
+        CommandRunner.collectText command.Spec
 
     let runBytes (command: Command) : Task<byte[]> =
         Guard.notNull "command" command
 
-        task {
-            use! output = CommandRunner.collect command.Spec
-            return output.ToArray()
-        }
+        CommandRunner.collectBytes command.Spec
 
     let lines (command: Command) : TaskSeq<string> =
         Guard.notNull "command" command

@@ -182,135 +182,149 @@ module internal CommandRunner =
             let program = resolve spec
             let launcher = setsid spec
 
-            use linked =
+            // Disposed explicitly: no `use` in library task code (see Limiter), so that the library also
+            // runs under the FSharp.Core of dotnet fsi.
+            let linked =
                 CancellationTokenSource.CreateLinkedTokenSource(outer, spec.CancellationToken)
 
-            match spec.Timeout with
-            | Some t when t <> Timeout.InfiniteTimeSpan -> linked.CancelAfter t
-            | _ -> ()
+            try
+                match spec.Timeout with
+                | Some t when t <> Timeout.InfiniteTimeSpan -> linked.CancelAfter t
+                | _ -> ()
 
-            let stderr = Tail()
-            let pid = ref 0
-            let exited = ref false
-            let cutOff = ref false
-            let upstream: Task ref = ref null
+                let stderr = Tail()
+                let pid = ref 0
+                let exited = ref false
+                let cutOff = ref false
+                let upstream: Task ref = ref null
 
-            let stdin =
-                match spec.Input with
-                | NoInput -> PipeSource.Null
-                | Text text -> PipeSource.FromString(text, utf8)
-                | Bytes bytes -> PipeSource.FromBytes bytes
-                | FromStream stream -> PipeSource.FromStream stream
-                | Upstream up ->
-                    PipeSource.Create(fun (destination: Stream) (ct: CancellationToken) ->
-                        let run = pipeFrom up destination ct
-                        upstream.Value <- run
-                        run)
+                let stdin =
+                    match spec.Input with
+                    | NoInput -> PipeSource.Null
+                    | Text text -> PipeSource.FromString(text, utf8)
+                    | Bytes bytes -> PipeSource.FromBytes bytes
+                    | FromStream stream -> PipeSource.FromStream stream
+                    | Upstream up ->
+                        PipeSource.Create(fun (destination: Stream) (ct: CancellationToken) ->
+                            let run = pipeFrom up destination ct
+                            upstream.Value <- run
+                            run)
 
-            let stdout =
-                match sink with
-                | Collect buffer -> PipeTarget.ToStream buffer
-                | EachLine handler -> PipeTarget.ToDelegate((fun line ct -> handler line ct), utf8)
-                | Forward destination ->
-                    PipeTarget.Create(fun (source: Stream) (ct: CancellationToken) ->
-                        task {
-                            try
-                                do! source.CopyToAsync(destination, 81920, ct)
-                            with
-                            | :? IOException
-                            | :? ObjectDisposedException ->
-                                // The next stage stopped reading: end this one as a shell's SIGPIPE would.
-                                cutOff.Value <- true
-                                ProcessGroup.killTree pid.Value
-                        }
-                        :> Task)
+                let stdout =
+                    match sink with
+                    | Collect buffer -> PipeTarget.ToStream buffer
+                    | EachLine handler -> PipeTarget.ToDelegate((fun line ct -> handler line ct), utf8)
+                    | Forward destination ->
+                        PipeTarget.Create(fun (source: Stream) (ct: CancellationToken) ->
+                            task {
+                                try
+                                    do! source.CopyToAsync(destination, 81920, ct)
+                                with
+                                | :? IOException
+                                | :? ObjectDisposedException ->
+                                    // The next stage stopped reading: end this one as a shell's SIGPIPE would.
+                                    cutOff.Value <- true
+                                    ProcessGroup.killTree pid.Value
+                            }
+                            :> Task)
 
-            let cli =
-                Cli
-                    .Wrap(launcher)
-                    .WithArguments(Seq.append [ program ] spec.Arguments)
-                    .WithWorkingDirectory(workingDirectory spec)
-                    .WithEnvironmentVariables(Dictionary<string, string>(spec.Environment :> IDictionary<_, _>))
-                    .WithStandardInputPipe(stdin)
-                    .WithStandardOutputPipe(stdout)
-                    .WithStandardErrorPipe(stderr.Target)
-                    .WithValidation(CommandResultValidation.None)
+                let cli =
+                    Cli
+                        .Wrap(launcher)
+                        .WithArguments(Seq.append [ program ] spec.Arguments)
+                        .WithWorkingDirectory(workingDirectory spec)
+                        .WithEnvironmentVariables(Dictionary<string, string>(spec.Environment :> IDictionary<_, _>))
+                        .WithStandardInputPipe(stdin)
+                        .WithStandardOutputPipe(stdout)
+                        .WithStandardErrorPipe(stderr.Target)
+                        .WithValidation(CommandResultValidation.None)
 
-            let onExit () =
-                if not exited.Value then
-                    exited.Value <- true
-                    // The command is over: nothing it started in its group may outlive it (and hold its pipes).
-                    ProcessGroup.killGroup pid.Value
-
-            let configure (p: Process) =
-                pid.Value <- p.Id
-                p.Exited.Add(fun _ -> onExit ())
-
-                if p.HasExited then
-                    onExit ()
-
-            let running =
-                if linked.IsCancellationRequested then
-                    Task.FromCanceled<CommandResult>(linked.Token)
-                else
-                    try
-                        (cli.ExecuteAsync(null, Action<Process> configure, linked.Token, CancellationToken.None)).Task
-                    with e ->
-                        raise (cannotStart spec e.Message e)
-
-            use _kill =
-                linked.Token.Register(fun () ->
+                let onExit () =
                     if not exited.Value then
-                        ProcessGroup.killTree pid.Value)
+                        exited.Value <- true
+                        // The command is over: nothing it started in its group may outlive it (and hold its pipes).
+                        ProcessGroup.killGroup pid.Value
 
-            let! outcome =
-                task {
-                    try
-                        let! result = running
-                        return Ok result
-                    with e ->
-                        return Error e
-                }
+                let configure (p: Process) =
+                    pid.Value <- p.Id
+                    p.Exited.Add(fun _ -> onExit ())
 
-            let! upstreamFault =
-                task {
-                    if isNull upstream.Value then
-                        return None
+                    if p.HasExited then
+                        onExit ()
+
+                let running =
+                    if linked.IsCancellationRequested then
+                        Task.FromCanceled<CommandResult>(linked.Token)
                     else
                         try
-                            do! upstream.Value
-                            return None
+                            (cli.ExecuteAsync(null, Action<Process> configure, linked.Token, CancellationToken.None))
+                                .Task
                         with e ->
-                            return Some e
-                }
+                            raise (cannotStart spec e.Message e)
 
-            match outcome with
-            | Error(:? OperationCanceledException) when linked.IsCancellationRequested ->
-                if spec.CancellationToken.IsCancellationRequested then
-                    raise (
-                        OperationCanceledException($"Command '{display spec}' was cancelled.", spec.CancellationToken)
-                    )
-                elif outer.IsCancellationRequested then
-                    raise (OperationCanceledException($"Command '{display spec}' was cancelled.", outer))
-                else
-                    let after =
-                        match spec.Timeout with
-                        | Some t -> $" after {t}"
-                        | None -> ""
+                let killing =
+                    linked.Token.Register(fun () ->
+                        if not exited.Value then
+                            ProcessGroup.killTree pid.Value)
 
-                    raise (
-                        TimeoutException($"Command '{display spec}' timed out{after}; its process group was killed.")
-                    )
-            | _ -> ()
+                let! outcome =
+                    task {
+                        try
+                            let! result = running
+                            return Ok result
+                        with e ->
+                            return Error e
+                    }
 
-            match upstreamFault with
-            | Some e -> rethrow e
-            | None -> ()
+                killing.Dispose()
 
-            match outcome with
-            | Error e -> rethrow e
-            | Ok result when result.ExitCode <> 0 && not cutOff.Value -> raise (failed spec result.ExitCode stderr.Text)
-            | Ok _ -> ()
+                let! upstreamFault =
+                    task {
+                        if isNull upstream.Value then
+                            return None
+                        else
+                            try
+                                do! upstream.Value
+                                return None
+                            with e ->
+                                return Some e
+                    }
+
+                match outcome with
+                | Error(:? OperationCanceledException) when linked.IsCancellationRequested ->
+                    if spec.CancellationToken.IsCancellationRequested then
+                        raise (
+                            OperationCanceledException(
+                                $"Command '{display spec}' was cancelled.",
+                                spec.CancellationToken
+                            )
+                        )
+                    elif outer.IsCancellationRequested then
+                        raise (OperationCanceledException($"Command '{display spec}' was cancelled.", outer))
+                    else
+                        let after =
+                            match spec.Timeout with
+                            | Some t -> $" after {t}"
+                            | None -> ""
+
+                        raise (
+                            TimeoutException(
+                                $"Command '{display spec}' timed out{after}; its process group was killed."
+                            )
+                        )
+                | _ -> ()
+
+                match upstreamFault with
+                | Some e -> rethrow e
+                | None -> ()
+
+                match outcome with
+                | Error e -> rethrow e
+                | Ok result when result.ExitCode <> 0 && not cutOff.Value ->
+                    raise (failed spec result.ExitCode stderr.Text)
+                | Ok _ -> ()
+            finally
+                linked.Dispose()
         }
 
     /// Runs an upstream stage into the next stage's standard input. When the next stage is done with its
@@ -324,13 +338,27 @@ module internal CommandRunner =
                 ()
         }
 
-    /// Runs a command and collects its standard output.
-    let collect (spec: CommandSpec) : Task<MemoryStream> =
+    /// Runs a command and collects its standard output (a MemoryStream holds no resource to dispose).
+    let private collect (spec: CommandSpec) : Task<MemoryStream> =
         task {
             check spec
             let buffer = new MemoryStream()
             do! execute spec (Collect buffer) CancellationToken.None
             return buffer
+        }
+
+    /// Runs a command and gives its standard output decoded as UTF-8.
+    let collectText (spec: CommandSpec) : Task<string> =
+        task {
+            let! output = collect spec
+            return utf8.GetString(output.GetBuffer(), 0, int output.Length)
+        }
+
+    /// Runs a command and gives its standard output's bytes.
+    let collectBytes (spec: CommandSpec) : Task<byte[]> =
+        task {
+            let! output = collect spec
+            return output.ToArray()
         }
 
     /// Reads the lines of one run of a command; the process starts on the first MoveNextAsync.
