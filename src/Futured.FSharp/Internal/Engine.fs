@@ -34,7 +34,24 @@ type internal Plan<'a, 'b, 'r> =
 /// continuation, so as-completed work is O(1) per completion.
 [<Sealed>]
 type internal Pass<'a, 'b, 'r>(plan: Plan<'a, 'b, 'r>, consumerToken: CancellationToken) =
-    let ordered = Queue<struct ('a * Task<'b>)>()
+    // Sized once from what is known up front (the window, or the length of a collection input) so that a
+    // large unbounded run does not regrow and recopy the queue, whose big arrays would each land on the
+    // large object heap and bring on full collections.
+    let ordered =
+        if not plan.Ordered then
+            Queue<struct ('a * Task<'b>)>()
+        else
+            let known =
+                match plan.Input with
+                | FromSeq(:? IReadOnlyCollection<'a> as c) -> c.Count
+                | FromSeq(:? ICollection<'a> as c) -> c.Count
+                | _ -> 0
+
+            Queue<struct ('a * Task<'b>)>(
+                if plan.Window = Int32.MaxValue then known
+                elif known > 0 then min plan.Window known
+                else min plan.Window 1024
+            )
 
     let completions =
         if plan.Ordered then
