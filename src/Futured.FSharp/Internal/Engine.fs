@@ -273,7 +273,13 @@ type internal Pass<'a, 'b, 'r>(plan: Plan<'a, 'b, 'r>, consumerToken: Cancellati
                 if timedOut () || cancelled () then
                     fail (stopReason ())
 
-                do! waitForProgress().ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing)
+                if not plan.Ordered && isNull pendingMove && not token.CanBeCanceled then
+                    // Only a completion can come (no input move, nothing can stop the pass): wait on the
+                    // channel's own reusable operation instead of a task made from it for every wait.
+                    let! _ = completions.Reader.WaitToReadAsync()
+                    ()
+                else
+                    do! waitForProgress().ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing)
 
                 // Disposed while this move waited: the pass has ended.
                 if stopped then
