@@ -89,8 +89,15 @@ type internal Limiter(limit: int, owner: string) =
                     let waiter = tryEnter ()
 
                     if not (isNull waiter) then
-                        use _ = dequeueOnCancel waiter cancellationToken
-                        do! waiter.Task
+                        // Disposed explicitly rather than with `use`: on a type that is also IAsyncDisposable,
+                        // `use` binds a TaskBuilderBase.Using overload that the FSharp.Core of `dotnet fsi` lacks,
+                        // which would break the library in F# scripts.
+                        let registration = dequeueOnCancel waiter cancellationToken
+
+                        try
+                            do! waiter.Task
+                        finally
+                            registration.Dispose()
 
                     try
                         return! start ()
