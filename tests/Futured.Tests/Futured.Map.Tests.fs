@@ -332,49 +332,6 @@ let tests =
                     Expect.isTrue pending.IsCompleted "the pending move ended"
                 }
 
-            property "mapZip pairs every input with its own result, in completion order" permutations
-            <| fun perm ->
-                task {
-                    let tcs = sources perm.Length
-
-                    let e =
-                        (Futured.mapZip (fun i -> tcs[i].Task) [ 0 .. perm.Length - 1 ]).GetAsyncEnumerator()
-
-                    let yielded = ResizeArray()
-
-                    for i in perm do
-                        let pending = e.MoveNextAsync()
-                        tcs[i].SetResult(i * 10)
-                        let! moved = pending
-
-                        if moved then
-                            yielded.Add e.Current
-
-                    let! last = e.MoveNextAsync()
-                    do! e.DisposeAsync()
-                    return List.ofSeq yielded = [ for i in perm -> (i, i * 10) ] && not last
-                }
-                |> await'
-
-            testTask "items pairs each key with its task's result, also when one task stands under several keys"
-            <| fun () ->
-                task {
-                    let shared =
-                        TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously)
-
-                    let own =
-                        TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously)
-
-                    let reading =
-                        toList (Futured.items [ "a", shared.Task; "b", own.Task; "c", shared.Task; "d", shared.Task ])
-
-                    own.SetResult 2
-                    shared.SetResult 1
-                    let! pairs = reading
-                    Expect.equal pairs.Head ("b", 2) "the first completed first"
-                    Expect.equal (List.sort pairs) [ "a", 1; "b", 2; "c", 1; "d", 1 ] "every key once, with its result"
-                }
-
             test "map refuses null arguments, naming the parameter" {
                 let e1 =
                     raises<ArgumentNullException>(fun () ->
