@@ -116,6 +116,24 @@ let ratioOf (s: string) =
     | true, v -> Some v
     | _ -> None
 
+/// A BenchmarkDotNet duration such as "1,278.0 ms", in nanoseconds.
+let durationOf (s: string) =
+    match s.Split(' ', StringSplitOptions.RemoveEmptyEntries) with
+    | [| number; unit |] ->
+        let scale =
+            match unit with
+            | "ns" -> Some 1.0
+            | "μs"
+            | "us" -> Some 1e3
+            | "ms" -> Some 1e6
+            | "s" -> Some 1e9
+            | _ -> None
+
+        match Double.TryParse(number.Replace(",", ""), Globalization.CultureInfo.InvariantCulture), scale with
+        | (true, v), Some k -> Some(v * k)
+        | _ -> None
+    | _ -> None
+
 let reports =
     let dir = Path.Combine(artifacts, "bdn", "results")
 
@@ -153,7 +171,22 @@ let summary =
                         let parameters =
                             paramCols |> List.map (fun i -> $"{r.Header[i]}={row[i]}") |> String.concat ", "
 
-                        let time = at row (col "Ratio") |> Option.bind ratioOf
+                        // The ratio of the two means: BenchmarkDotNet's Ratio is the mean of per-iteration
+                        // ratios, which a noisy baseline inflates (its own Ratio is then above 1).
+                        let time =
+                            match
+                                at row meanCol |> Option.bind durationOf,
+                                baseline |> Option.bind (fun b -> at b meanCol) |> Option.bind durationOf
+                            with
+                            | Some mine, Some theirs when theirs > 0.0 -> Some(mine / theirs)
+                            | _ -> at row (col "Ratio") |> Option.bind ratioOf
+
+                        let bdnRatio =
+                            match at row (col "Ratio"), at row (col "RatioSD") with
+                            | Some r, Some sd -> $"{r} ± {sd}"
+                            | Some r, None -> r
+                            | _ -> "?"
+
                         let alloc = at row (col "Alloc Ratio") |> Option.bind ratioOf
 
                         let verdict =
@@ -195,7 +228,7 @@ let summary =
                         let note = target |> Option.map (fun t -> t.Note) |> Option.defaultValue ""
 
                         yield
-                            $"| {r.Class} | {name} | {parameters} | {against} | {show time} | {show alloc} | {limits} | {verdict} | {note} |"
+                            $"| {r.Class} | {name} | {parameters} | {against} | {show time} | {bdnRatio} | {show alloc} | {limits} | {verdict} | {note} |"
     ]
 
 let section =
@@ -231,10 +264,16 @@ let section =
 
     line "### Each case against its baseline"
     line ""
-    line "Ratios are the case's mean time (and allocated bytes) over its baseline's, measured in the same run."
+
+    line
+        "The time ratio is the case's mean time over its baseline's mean, both from the same run, and the result is judged on it; BenchmarkDotNet's own Ratio (the mean of per-iteration ratios, with its standard deviation) is shown beside it. The allocation ratio is BenchmarkDotNet's."
+
     line ""
-    line "| class | case | parameters | baseline | time ratio | allocation ratio | target (DESIGN §7) | result | note |"
-    line "|---|---|---|---|---:|---:|---|---|---|"
+
+    line
+        "| class | case | parameters | baseline | time ratio | BenchmarkDotNet Ratio ± RatioSD | allocation ratio | target (DESIGN §7) | result | note |"
+
+    line "|---|---|---|---|---:|---:|---:|---|---|---|"
     summary |> List.iter line
     line ""
     line "### BenchmarkDotNet tables"
