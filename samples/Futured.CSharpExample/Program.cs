@@ -262,6 +262,40 @@ catch (InvalidOperationException e)
 }
 Check("Waiting cancels the siblings' token", true, siblingCancelled);
 
+// Commands: awaitable for their standard output, piped with |, streamed line by line with await foreach.
+var hello = await Futures.Command("echo", "hello");
+Check("Command", "hello\n", hello);
+var sevens = await (Futures.Command("seq", "1", "1000") | Futures.Command("grep", "7") | Futures.Command("wc", "-l"));
+Check("Command pipes", "271", sevens.Trim());
+var sorted = await Futures.Command("printf", "b\\na\\n").Pipe(Futures.Command("sort"));
+Check("Command.Pipe", "a\nb\n", sorted);
+var counted = new List<string>();
+await foreach (var line in Futures.Command("seq", "3"))
+{
+    counted.Add(line);
+}
+CheckSequence("await foreach over a command", ["1", "2", "3"], counted);
+try
+{
+    await Futures.Shell("echo 'no such file' >&2; exit 2");
+    Check("a failing command", "CommandException", "success");
+}
+catch (CommandException e)
+{
+    Check("CommandException exit code", 2, e.ExitCode);
+    Check("CommandException standard error", "no such file", e.StandardError.Trim());
+}
+try
+{
+    await Futures.Command("sleep", "30").WithTimeout(TimeSpan.FromMilliseconds(200));
+    Check("a command past its timeout", "TimeoutException", "success");
+}
+catch (TimeoutException)
+{
+}
+var echo = Futures.Asynced((string word) => Futures.Command("echo", word).RunAsync());
+CheckSequence("Commands with Map", ["a\n", "b\n", "c\n"], await echo.Map(["a", "b", "c"], maxConcurrency: 2).ToListAsync());
+
 // The README's C# snippets, with what they print checked.
 CheckSequence("README: wrapping functions", ["49 1024"], await ReadmeExamples.Capture(ReadmeExamples.WrappingFunctions));
 CheckSequence("README: executors", ["12 42", "10"], await ReadmeExamples.Capture(ReadmeExamples.Executors));

@@ -85,7 +85,18 @@ module Executors =
 
     let threaded (f: 'a -> 'b) : 'a -> Task<'b> =
         Guard.notNull "f" f
-        fun x -> Task.Run<'b>(fun () -> f x)
+        // One delegate for every call, the argument passed as the task's state: Task.Run's scheduling
+        // (default scheduler, no child attachment) without a closure and a delegate per call.
+        let call = Func<obj, 'b>(fun state -> f (unbox<'a> state))
+
+        fun x ->
+            Task.Factory.StartNew<'b>(
+                call,
+                box x,
+                CancellationToken.None,
+                TaskCreationOptions.DenyChildAttach,
+                TaskScheduler.Default
+            )
 
     let asynced (f: 'a -> Task<'b>) : 'a -> Task<'b> =
         Guard.notNull "f" f

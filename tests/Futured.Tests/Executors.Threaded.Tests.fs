@@ -30,6 +30,19 @@ let tests =
                     Expect.equal r 15 "result"
                 }
 
+            testTask "threaded passes arguments represented by null (unit, None, a null string) unchanged"
+            <| fun () ->
+                task {
+                    let! one = threaded (fun () -> 1) ()
+                    let! none = threaded (fun (o: int option) -> o) None
+                    let! wasNull = threaded (fun (s: string) -> isNull s) null
+                    let! pair = threaded (fun struct (a: int, b: int) -> a - b) (struct (5, 3))
+                    Expect.equal one 1 "unit"
+                    Expect.equal none None "None"
+                    Expect.isTrue wasNull "null string"
+                    Expect.equal pair 2 "struct tuple"
+                }
+
             testTask "an exception in the function faults the task with its original type"
             <| fun () ->
                 task {

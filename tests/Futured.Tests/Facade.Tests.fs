@@ -407,6 +407,34 @@ let tests =
                 }
 
 
+            testTask "Futures.Command is awaitable, pipes, and streams its lines"
+            <| fun () ->
+                task {
+                    let! hello = Futures.Command("echo", "hello").RunAsync()
+                    Expect.equal hello "hello\n" "standard output"
+
+                    let! counted =
+                        (Futures.Command("printf", "a\\nb\\nc\\n").Pipe(Futures.Command("wc", "-l"))).RunAsync()
+
+                    Expect.equal (counted.Trim()) "3" "a pipe"
+                    let! lines = listOf (Futures.Shell("printf 'x\\ny\\n'").Lines())
+                    Expect.equal lines [ "x"; "y" ] "lines"
+                    let e = Futures.Command("echo", "z").GetAsyncEnumerator()
+                    let! z = next e
+                    do! ended e
+                    do! e.DisposeAsync()
+                    Expect.equal z "z" "await foreach over a command"
+                }
+
+            testTask "an awaited facade command raises CommandException with the exit code"
+            <| fun () ->
+                task {
+                    let! e = throwsExactly<CommandException>(Futures.Shell("exit 3").RunAsync())
+                    Expect.equal e.ExitCode (Nullable 3) "the exit code"
+                    let! bytes = Futures.Command("printf", "ab").RunBytesAsync()
+                    Expect.equal bytes "ab"B "the bytes"
+                }
+
             test "every facade member refuses null arguments, naming the parameter" {
                 let nullFunc: Func<int, int> = null
                 let nullFunc2: Func<int, int, int> = null
@@ -461,6 +489,16 @@ let tests =
                 nullNamed "executor" (fun () -> nullAsynced.Submit(Func<Task<int>>(fun () -> Task.FromResult 1)))
                 nullNamed "work" (fun () -> limiter.Submit(null: Func<Task<int>>))
                 nullNamed "tasks" (fun () -> Futures.Waiting<int>(null: Task<int>[]))
+                let nullCommand = Unchecked.defaultof<Command>
+                nullNamed "program" (fun () -> Futures.Command(null, "x"))
+                nullNamed "arguments" (fun () -> Futures.Command("echo", (null: string[])))
+                nullNamed "script" (fun () -> Futures.Shell null)
+                nullNamed "command" (fun () -> nullCommand.RunAsync())
+                nullNamed "command" (fun () -> nullCommand.RunBytesAsync())
+                nullNamed "command" (fun () -> nullCommand.Lines())
+                nullNamed "command" (fun () -> nullCommand.GetAsyncEnumerator())
+                nullNamed "command" (fun () -> nullCommand.Pipe(Futures.Command "cat"))
+                nullNamed "next" (fun () -> Futures.Command("echo").Pipe(nullCommand))
                 nullNamed "body" (fun () -> Futures.Waiting<int>(null: Func<Waiting<int>, Task>))
                 nullNamed "tasks" (fun () -> Futures.WaitAll nullTasks)
                 nullNamed "tasks" (fun () -> Futures.TaskSet nullTasks)

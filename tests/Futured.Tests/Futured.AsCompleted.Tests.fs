@@ -139,6 +139,20 @@ let tests =
                     Expect.equal (List.sort items) [ 0..9999 ] "every result once"
                 }
 
+            testTask "a task given twice is yielded once for each time it is given"
+            <| fun () ->
+                task {
+                    let twice =
+                        TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously)
+
+                    let reading =
+                        toList (Futured.asCompleted [ twice.Task; Task.FromResult 5; twice.Task ])
+
+                    twice.SetResult 1
+                    let! items = reading
+                    Expect.equal items [ 5; 1; 1 ] "the completed one first, then the repeated one twice"
+                }
+
             test "asCompleted refuses a null sequence, naming the parameter" {
                 let e =
                     raises<ArgumentNullException>(fun () -> Futured.asCompleted (null: seq<Task<int>>) |> ignore)

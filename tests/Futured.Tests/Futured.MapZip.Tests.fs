@@ -174,4 +174,23 @@ let tests =
                 raises<ArgumentOutOfRangeException>(fun () ->
                     Futured.itemsWith negative [ 1, Task.FromResult 1 ] |> ignore)
                 |> ignore
+
+            testTask "items pairs each key with its task's result, also when one task stands under several keys"
+            <| fun () ->
+                task {
+                    let shared =
+                        TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously)
+
+                    let own =
+                        TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously)
+
+                    let reading =
+                        toList (Futured.items [ "a", shared.Task; "b", own.Task; "c", shared.Task; "d", shared.Task ])
+
+                    own.SetResult 2
+                    shared.SetResult 1
+                    let! pairs = reading
+                    Expect.equal pairs.Head ("b", 2) "the first completed first"
+                    Expect.equal (List.sort pairs) [ "a", 1; "b", 2; "c", 1; "d", 1 ] "every key once, with its result"
+                }
         ]

@@ -31,16 +31,29 @@ type internal Plan<'a, 'b, 'r> =
 /// One pass over a plan. The consumer drives it: every MoveNextAsync first tops the window up from
 /// the input, then yields the next result (the head of the queue in order, or the next
 /// completion). Completions reach an unbounded single-reader channel from each task's own
-/// continuation, so as-completed work is O(1) per completion.
+/// continuation, so as-completed work is O(1) per completion. A plain as-completed pass over a
+/// sequence (no bound, nothing that can stop it) starts every call in its first move and then waits on
+/// one Task.WhenEach over the whole set instead, which needs no continuation object per task.
 [<Sealed>]
 type internal Pass<'a, 'b, 'r>(plan: Plan<'a, 'b, 'r>, consumerToken: CancellationToken) =
-    let ordered = Queue<struct ('a * Task<'b>)>()
-
-    let completions =
-        if plan.Ordered then
-            null
+    // Sized once from what is known up front (the window, or the length of a collection input) so that a
+    // large unbounded run does not regrow and recopy the queue, whose big arrays would each land on the
+    // large object heap and bring on full collections.
+    let ordered =
+        if not plan.Ordered then
+            Queue<struct ('a * Task<'b>)>()
         else
-            Channel.CreateUnbounded<struct ('a * Task<'b>)>(UnboundedChannelOptions(SingleReader = true))
+            let known =
+                match plan.Input with
+                | FromSeq(:? IReadOnlyCollection<'a> as c) -> c.Count
+                | FromSeq(:? ICollection<'a> as c) -> c.Count
+                | _ -> 0
+
+            Queue<struct ('a * Task<'b>)>(
+                if plan.Window = Int32.MaxValue then known
+                elif known > 0 then min plan.Window known
+                else min plan.Window 1024
+            )
 
     // A token source exists only when something can stop the pass from outside or an
     // asynchronous input must be told to stop.
@@ -51,6 +64,17 @@ type internal Pass<'a, 'b, 'r>(plan: Plan<'a, 'b, 'r>, consumerToken: Cancellati
         || (match plan.Input with
             | FromTaskSeq _ -> true
             | FromSeq _ -> false)
+
+    // As completed, unbounded, from a sequence, unstoppable: the first fill starts every call, so the
+    // set of tasks is fixed from then on (see the fixed-set members below).
+    let fixedSetPass =
+        not plan.Ordered && plan.Window = Int32.MaxValue && not needsSource
+
+    let completions =
+        if plan.Ordered || fixedSetPass then
+            null
+        else
+            Channel.CreateUnbounded<struct ('a * Task<'b>)>(UnboundedChannelOptions(SingleReader = true))
 
     let deadline =
         match plan.Timeout with
@@ -90,6 +114,18 @@ type internal Pass<'a, 'b, 'r>(plan: Plan<'a, 'b, 'r>, consumerToken: Cancellati
     let mutable stopped = false
     let mutable current = Unchecked.defaultof<'r>
 
+    // The fixed set: every started task in input order, their input items (null while every item is
+    // its own task, as for asCompleted), one Task.WhenEach over the tasks, the item of each task and
+    // the items of tasks that appear more than once, and the WhenEach move being waited for.
+    let itemsCanBeTasks = typeof<'a> = typeof<Task<'b>>
+    let mutable startedTasks: ResizeArray<Task<'b>> = null
+    let mutable startedItems: ResizeArray<'a> = null
+    let mutable whenEach: IAsyncEnumerator<Task<'b>> = null
+    let mutable itemOf: Dictionary<Task<'b>, 'a> = null
+    let mutable repeatedItemsOf: Dictionary<Task<'b>, Queue<'a>> = null
+    let mutable whenEachMove = ValueTask<bool>()
+    let mutable whenEachMovePending = false
+
     let timedOut () =
         not (isNull deadline) && deadline.IsCancellationRequested
 
@@ -102,6 +138,29 @@ type internal Pass<'a, 'b, 'r>(plan: Plan<'a, 'b, 'r>, consumerToken: Cancellati
 
         if plan.Ordered then
             ordered.Enqueue(struct (item, work))
+        elif fixedSetPass then
+            if isNull startedTasks then
+                startedTasks <-
+                    match plan.Input with
+                    | FromSeq(:? IReadOnlyCollection<'a> as c) -> ResizeArray(c.Count)
+                    | FromSeq(:? ICollection<'a> as c) -> ResizeArray(c.Count)
+                    | _ -> ResizeArray()
+
+            // `box item` runs only when 'a is Task<'b>, a reference type: it allocates nothing.
+            if
+                isNull startedItems
+                && not (itemsCanBeTasks && obj.ReferenceEquals(box item, work))
+            then
+                startedItems <- ResizeArray(startedTasks.Capacity)
+
+                // Every earlier item was its own task.
+                for t in startedTasks do
+                    startedItems.Add(unbox<'a>(box t))
+
+            startedTasks.Add work
+
+            if not (isNull startedItems) then
+                startedItems.Add item
         elif work.IsCompleted then
             if work.IsFaulted then
                 work.Exception |> ignore
@@ -145,6 +204,48 @@ type internal Pass<'a, 'b, 'r>(plan: Plan<'a, 'b, 'r>, consumerToken: Cancellati
         else
             exhausted <- true
 
+    /// Turns the calls started by the first fill into one Task.WhenEach and maps each task back to its item.
+    let fixSet () =
+        if not (isNull startedItems) then
+            itemOf <- Dictionary<Task<'b>, 'a>(startedTasks.Count, HashIdentity.Reference)
+
+            for i in 0 .. startedTasks.Count - 1 do
+                let work, item = startedTasks[i], startedItems[i]
+
+                if not (itemOf.TryAdd(work, item)) then
+                    if isNull repeatedItemsOf then
+                        repeatedItemsOf <- Dictionary<Task<'b>, Queue<'a>>(HashIdentity.Reference)
+
+                    match repeatedItemsOf.TryGetValue work with
+                    | true, items -> items.Enqueue item
+                    | _ ->
+                        let items = Queue<'a>()
+                        items.Enqueue item
+                        repeatedItemsOf[work] <- items
+
+            startedItems <- null
+
+        let tasks: ReadOnlySpan<Task<'b>> =
+            Span<Task<'b>>.op_Implicit(Runtime.InteropServices.CollectionsMarshal.AsSpan startedTasks)
+
+        whenEach <- Task.WhenEach(tasks).GetAsyncEnumerator()
+
+    /// The input item a completed task of the fixed set was started for.
+    let itemFor (work: Task<'b>) : 'a =
+        if isNull itemOf then
+            unbox<'a>(box work)
+        else
+            match
+                (if isNull repeatedItemsOf then
+                     null
+                 else
+                     match repeatedItemsOf.TryGetValue work with
+                     | true, items when items.Count > 0 -> items
+                     | _ -> null)
+            with
+            | null -> itemOf[work]
+            | items -> items.Dequeue()
+
     /// Starts calls until the window is full, the input is exhausted or waits.
     let fill () =
         if isNull syncInput && isNull asyncInput && not exhausted then
@@ -166,6 +267,15 @@ type internal Pass<'a, 'b, 'r>(plan: Plan<'a, 'b, 'r>, consumerToken: Cancellati
                 else
                     pendingMove <- move.AsTask()
 
+        if
+            fixedSetPass
+            && exhausted
+            && not stopped
+            && isNull whenEach
+            && not (isNull startedTasks)
+        then
+            fixSet ()
+
     let abandon () =
         stopped <- true
 
@@ -174,6 +284,13 @@ type internal Pass<'a, 'b, 'r>(plan: Plan<'a, 'b, 'r>, consumerToken: Cancellati
 
         ordered.Clear()
         Observe.task pendingMove
+
+        // The fixed set has no continuation of its own on each task: observe the ones not yielded.
+        if not (isNull startedTasks) then
+            for work in startedTasks do
+                Observe.task work
+
+            startedTasks <- null
 
     let fail (e: exn) : 'x =
         abandon ()
@@ -186,9 +303,33 @@ type internal Pass<'a, 'b, 'r>(plan: Plan<'a, 'b, 'r>, consumerToken: Cancellati
         else
             fail (Observe.faultOf work)
 
+    /// Takes the outcome of a WhenEach move: 1 = a value was put in current, 0 = the pass has ended.
+    let takeFromSet (moved: bool) =
+        if moved then
+            let work = whenEach.Current
+            inWindow <- inWindow - 1
+            current <- plan.Project (itemFor work) (unwrap work)
+            1
+        else
+            0
+
     /// 1 = a value was put in current, 0 = the pass has ended, -1 = must wait.
     let tryTake () =
-        if plan.Ordered then
+        if fixedSetPass then
+            if isNull whenEach then
+                if inWindow = 0 && exhausted then 0 else -1
+            elif whenEachMovePending then
+                -1
+            else
+                let move = whenEach.MoveNextAsync()
+
+                if move.IsCompletedSuccessfully then
+                    takeFromSet move.Result
+                else
+                    whenEachMove <- move
+                    whenEachMovePending <- true
+                    -1
+        elif plan.Ordered then
             if ordered.Count > 0 then
                 let struct (item, work) = ordered.Peek()
 
@@ -256,26 +397,40 @@ type internal Pass<'a, 'b, 'r>(plan: Plan<'a, 'b, 'r>, consumerToken: Cancellati
                 if timedOut () || cancelled () then
                     fail (stopReason ())
 
-                do! waitForProgress().ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing)
-
-                // Disposed while this move waited: the pass has ended.
-                if stopped then
-                    outcome <- 0
+                if fixedSetPass then
+                    if whenEachMovePending then
+                        let! moved = whenEachMove
+                        whenEachMovePending <- false
+                        outcome <- if stopped then 0 else takeFromSet moved
+                    else
+                        outcome <- if stopped then 0 else tryTake ()
                 else
-                    if not (isNull pendingMove) && pendingMove.IsCompleted then
-                        let move = pendingMove
-                        pendingMove <- null
+                    if not plan.Ordered && isNull pendingMove && not token.CanBeCanceled then
+                        // Only a completion can come (no input move, nothing can stop the pass): wait on the
+                        // channel's own reusable operation instead of a task made from it for every wait.
+                        let! _ = completions.Reader.WaitToReadAsync()
+                        ()
+                    else
+                        do! waitForProgress().ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing)
 
-                        if move.IsFaulted || move.IsCanceled then
-                            if move.IsCanceled && (timedOut () || cancelled ()) then
-                                fail (stopReason ())
+                    // Disposed while this move waited: the pass has ended.
+                    if stopped then
+                        outcome <- 0
+                    else
+                        if not (isNull pendingMove) && pendingMove.IsCompleted then
+                            let move = pendingMove
+                            pendingMove <- null
+
+                            if move.IsFaulted || move.IsCanceled then
+                                if move.IsCanceled && (timedOut () || cancelled ()) then
+                                    fail (stopReason ())
+                                else
+                                    fail (Observe.faultOf move)
                             else
-                                fail (Observe.faultOf move)
-                        else
-                            onMoved move.Result
+                                onMoved move.Result
 
-                    fill ()
-                    outcome <- tryTake ()
+                        fill ()
+                        outcome <- tryTake ()
 
             return outcome = 1
         }
@@ -320,6 +475,13 @@ type internal Pass<'a, 'b, 'r>(plan: Plan<'a, 'b, 'r>, consumerToken: Cancellati
 
             if not (isNull deadline) then
                 deadline.Dispose()
+
+            // A WhenEach move still waiting keeps its enumerator, which needs no disposal of its own.
+            if not (isNull whenEach) && not whenEachMovePending then
+                let disposing = whenEach.DisposeAsync()
+
+                if not disposing.IsCompleted then
+                    Observe.task (disposing.AsTask())
 
         if isNull asyncInput then
             finish ()
