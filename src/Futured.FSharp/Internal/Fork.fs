@@ -62,7 +62,12 @@ module internal Fork =
 
                     if crashed then
                         let! crash = w.Crashed()
-                        return ForkedException(index, describe value, crash.ExitCode, crash) :> exn
+
+                        // A child that ends itself with exit code 0 before replying has succeeded.
+                        if crash.ExitCode = 0 then
+                            return null
+                        else
+                            return ForkedException(index, describe value, crash.ExitCode, crash) :> exn
                     else
                         let! code = w.WaitForExit(TimeSpan.FromSeconds 30.0)
 
