@@ -48,6 +48,11 @@ let chatty (x: int) =
 
 let typeOf (x: int) = x.GetType()
 
+/// A top-level value of this executable, computed at run time.
+let factor = Environment.ProcessorCount * 0 + 3
+
+let scaled (x: int) = x * factor
+
 /// Creates `started`, then waits (in the worker) until `gate` exists; returns the worker's pid.
 let startThenWait (started: string, gate: string) =
     File.WriteAllText(started, string Environment.ProcessId)
@@ -161,6 +166,14 @@ let tests =
                     Expect.isFalse (Array.contains Environment.ProcessId pids) "not this process"
                     Expect.isLessThanOrEqual (Array.distinct pids).Length 2 "at most two workers"
                     Expect.isLessThanOrEqual pool.WorkerIds.Length 2 "at most two live workers"
+                }
+
+            testTask "a function reading a top-level value of the application sees it initialised in the worker"
+            <| fun () ->
+                task {
+                    use pool = new Processed(1)
+                    let! r = pool.Wrap scaled 2
+                    Expect.equal r 6 "the worker initialised the value"
                 }
 
             testTask "processed runs on the shared pool"
@@ -364,3 +377,4 @@ let tests =
                     Expect.equal e.ParamName "f" "parameter"
             }
         ]
+

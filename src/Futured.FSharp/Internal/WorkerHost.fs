@@ -2,8 +2,8 @@ namespace Futured.Internal
 
 open System
 open System.Buffers.Binary
-open System.Collections.Concurrent
 open System.Collections.Generic
+open System.Runtime.InteropServices
 open System.IO
 open System.Text
 open System.Threading
@@ -22,6 +22,10 @@ module internal WorkerEnvironment =
     [<Literal>]
     let StartupHooks = "DOTNET_STARTUP_HOOKS"
 
+    /// The parent's process id: the worker exits when that process does.
+    [<Literal>]
+    let Parent = "FUTURED_WORKER_PARENT"
+
 /// The loop a worker process runs instead of the application's Main.
 module internal WorkerHost =
 
@@ -33,90 +37,113 @@ module internal WorkerHost =
             Payload: byte[]
         }
 
-    /// Reads frames on a thread of its own; standard input ending (the parent closed it or died) ends the process.
-    let private startReader (input: Stream) (frames: BlockingCollection<Frame>) =
-        let read () =
-            try
-                let header = Array.zeroCreate<byte> Protocol.HeaderSize
+    /// Reads one frame; None when standard input has ended (the parent closed it or died).
+    let private readFrame (input: Stream) (header: byte[]) : Frame voption =
+        try
+            if Protocol.readExactly input (Span header) then
+                let length = BinaryPrimitives.ReadInt32LittleEndian(ReadOnlySpan(header, 0, 4))
+                let payload = Array.zeroCreate<byte> (length - 5)
+                input.ReadExactly(Span payload)
 
-                while Protocol.readExactly input (Span header) do
-                    let length = BinaryPrimitives.ReadInt32LittleEndian(ReadOnlySpan(header, 0, 4))
-                    let payload = Array.zeroCreate<byte> (length - 5)
-                    input.ReadExactly(Span payload)
+                ValueSome
+                    {
+                        Kind = header[4]
+                        Id = BinaryPrimitives.ReadInt32LittleEndian(ReadOnlySpan(header, 5, 4))
+                        Payload = payload
+                    }
+            else
+                ValueNone
+        with :? IOException ->
+            ValueNone
 
-                    frames.Add
-                        {
-                            Kind = header[4]
-                            Id = BinaryPrimitives.ReadInt32LittleEndian(ReadOnlySpan(header, 5, 4))
-                            Payload = payload
-                        }
-            with _ ->
-                ()
+    [<DllImport("libc", EntryPoint = "getppid")>]
+    extern int private getppid()
 
-            Environment.Exit 0
+    /// Ends this process when the parent process exits, even while a call is running (standard input
+    /// ending is noticed only between calls): on Unix the worker is then re-parented, which a look at
+    /// its parent's id every 200 ms notices.
+    let private watchParent (parentId: string) =
+        match parentId with
+        | null
+        | "" -> ()
+        | _ when OperatingSystem.IsWindows() -> ()
+        | text ->
+            let parent = int text
 
-        let thread = Thread(read, IsBackground = true, Name = "Futured worker input")
-        thread.Start()
+            let watch () =
+                try
+                    while getppid () = parent do
+                        Thread.Sleep 200
+                with _ ->
+                    ()
+
+                Environment.Exit 0
+
+            if getppid () = parent then
+                Thread(watch, IsBackground = true, Name = "Futured worker parent watch").Start()
 
     let private writeText (reply: MemoryStream) (text: string) =
         let bytes = Encoding.UTF8.GetBytes text
         reply.Write(bytes, 0, bytes.Length)
 
     /// Serves calls; returns the exit code (in "once" mode: 0 when the call succeeded, 1 otherwise).
-    let serve (once: bool) : int =
+    let serve (once: bool) (parentId: string) : int =
         let input = Console.OpenStandardInput()
         let output = Console.OpenStandardOutput()
         // User code that prints must not corrupt the channel: its standard output goes to standard error.
         Console.SetOut(Console.Error)
-        use frames = new BlockingCollection<Frame>()
-        startReader input frames
+        watchParent parentId
+        let header = Array.zeroCreate<byte> Protocol.HeaderSize
         let invokers = Dictionary<int, Result<Invoker, exn>>()
         let reply = new MemoryStream()
         let mutable exitCode = 0
         let mutable go = true
 
         while go do
-            let frame = frames.Take()
-
-            if frame.Kind = Protocol.Define then
-                invokers[frame.Id] <-
-                    try
-                        Ok(Callable.load (Encoding.UTF8.GetString frame.Payload))
-                    with e ->
-                        Error e
-            else
-                reply.SetLength(int64 Protocol.HeaderSize)
-                reply.Position <- int64 Protocol.HeaderSize
-
-                let fail kind (write: unit -> unit) =
+            match readFrame input header with
+            | ValueNone ->
+                exitCode <- 0
+                go <- false
+            | ValueSome frame ->
+                if frame.Kind = Protocol.Define then
+                    invokers[frame.Id] <-
+                        try
+                            Ok(Callable.load (Encoding.UTF8.GetString frame.Payload))
+                        with e ->
+                            Error e
+                else
                     reply.SetLength(int64 Protocol.HeaderSize)
                     reply.Position <- int64 Protocol.HeaderSize
-                    write ()
-                    kind
 
-                let kind =
-                    match invokers.TryGetValue frame.Id with
-                    | true, Ok invoker ->
-                        try
-                            invoker.Invoke(ReadOnlyMemory frame.Payload, reply)
-                            Protocol.Result
-                        with
-                        | :? SerializationFailure as e ->
-                            fail Protocol.SerializationError (fun () -> writeText reply (Protocol.errorText e.InnerException))
-                        | e -> fail Protocol.Error (fun () -> writeText reply (Protocol.errorText e))
-                    | true, Error e -> fail Protocol.Error (fun () -> writeText reply (Protocol.errorText e))
-                    | _ ->
-                        fail Protocol.Error (fun () ->
-                            writeText reply (Protocol.errorText (InvalidOperationException "The function is unknown.")))
+                    let fail kind (write: unit -> unit) =
+                        reply.SetLength(int64 Protocol.HeaderSize)
+                        reply.Position <- int64 Protocol.HeaderSize
+                        write ()
+                        kind
 
-                let buffer = reply.GetBuffer()
-                Protocol.writeHeader buffer (int reply.Length) kind frame.Id
-                output.Write(buffer, 0, int reply.Length)
-                output.Flush()
+                    let kind =
+                        match invokers.TryGetValue frame.Id with
+                        | true, Ok invoker ->
+                            try
+                                invoker.Invoke(ReadOnlyMemory frame.Payload, reply)
+                                Protocol.Result
+                            with
+                            | :? SerializationFailure as e ->
+                                fail Protocol.SerializationError (fun () -> writeText reply (Protocol.errorText e.InnerException))
+                            | e -> fail Protocol.Error (fun () -> writeText reply (Protocol.errorText e))
+                        | true, Error e -> fail Protocol.Error (fun () -> writeText reply (Protocol.errorText e))
+                        | _ ->
+                            fail Protocol.Error (fun () ->
+                                writeText reply (Protocol.errorText (InvalidOperationException "The function is unknown.")))
 
-                if once then
-                    exitCode <- (if kind = Protocol.Result then 0 else 1)
-                    go <- false
+                    let buffer = reply.GetBuffer()
+                    Protocol.writeHeader buffer (int reply.Length) kind frame.Id
+                    output.Write(buffer, 0, int reply.Length)
+                    output.Flush()
+
+                    if once then
+                        exitCode <- (if kind = Protocol.Result then 0 else 1)
+                        go <- false
 
         exitCode
 
@@ -135,6 +162,8 @@ module internal WorkerHost =
             )
 
             Environment.SetEnvironmentVariable(WorkerEnvironment.PreviousHooks, null)
-            let code = serve (mode = "once")
+            let parentId = Environment.GetEnvironmentVariable WorkerEnvironment.Parent
+            Environment.SetEnvironmentVariable(WorkerEnvironment.Parent, null)
+            let code = serve (mode = "once") parentId
             Console.Error.Flush()
             Environment.Exit code

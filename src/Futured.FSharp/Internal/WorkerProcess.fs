@@ -70,6 +70,7 @@ module internal Launch =
 
         psi.Environment[WorkerEnvironment.PreviousHooks] <- previous
         psi.Environment[WorkerEnvironment.Mode] <- mode
+        psi.Environment[WorkerEnvironment.Parent] <- string Environment.ProcessId
         psi
 
 /// What came back from one call.
