@@ -88,8 +88,7 @@ type ProcessedCpu() =
 
     [<Benchmark>]
     member _.TwoWorkers() =
-        (Task.WhenAll [ for n in work -> call n ]).GetAwaiter().GetResult()
-        |> Array.sum
+        (Task.WhenAll [ for n in work -> call n ]).GetAwaiter().GetResult() |> Array.sum
 
 /// Starting a pool and making its first call (one worker process started), beside starting a bare process.
 [<MemoryDiagnoser>]

@@ -11,8 +11,7 @@ open Futured.Tests.Support
 open Futured.Tests.Processed
 
 /// Appends the value to the file.
-let append (path: string, i: int) =
-    File.AppendAllText(path, $"{i}\n")
+let append (path: string, i: int) = File.AppendAllText(path, $"{i}\n")
 
 /// Like append, but the item 2 raises.
 let failOnTwo (path: string, i: int) =
@@ -100,7 +99,10 @@ let tests =
             <| fun () ->
                 task {
                     let file = Path.Combine(tempDir (), "out")
-                    let! e = throwsExactly<ForkedException> (forked 1 failOnTwo [ for i in 0..5 -> file, i ])
+
+                    let! e =
+                        throwsExactly<ForkedException>(forked 1 failOnTwo [ for i in 0..5 -> file, i ])
+
                     Expect.equal e.Index 2 "index"
                     Expect.stringContains e.Value "2" "value"
                     Expect.equal e.ExitCode 1 "exit code"
@@ -112,7 +114,7 @@ let tests =
             testTask "a child that exits raises with its exit code"
             <| fun () ->
                 task {
-                    let! e = throwsExactly<ForkedException> (forked 2 exitWith [ 0; 7 ])
+                    let! e = throwsExactly<ForkedException>(forked 2 exitWith [ 0; 7 ])
                     Expect.equal e.Index 1 "index"
                     Expect.equal e.ExitCode 7 "exit code"
                     Expect.isTrue (e.InnerException :? WorkerCrashedException) "crash inside"
@@ -122,7 +124,7 @@ let tests =
             <| fun () ->
                 task {
                     let values = CountingSeq None
-                    let! e = throwsExactly<ForkedException> (forked 2 exitWith values.Items)
+                    let! e = throwsExactly<ForkedException>(forked 2 exitWith values.Items)
                     Expect.equal e.Index 1 "the first non-zero value fails"
                     Expect.isLessThanOrEqual values.Pulled 3 "at most one value beyond the window"
                 }
@@ -138,23 +140,24 @@ let tests =
             test "forked refuses bad input, naming the parameter" {
                 let k = Random.Shared.Next()
 
-                let e1 =
-                    raises<ArgumentOutOfRangeException> (fun () -> forked 0 append [] |> ignore)
+                let e1 = raises<ArgumentOutOfRangeException>(fun () -> forked 0 append [] |> ignore)
 
                 Expect.equal e1.ParamName "maxWorkers" "bound"
 
                 let e2 =
-                    raises<ArgumentNullException> (fun () -> forked 1 append Unchecked.defaultof<seq<string * int>> |> ignore)
+                    raises<ArgumentNullException>(fun () ->
+                        forked 1 append Unchecked.defaultof<seq<string * int>> |> ignore)
 
                 Expect.equal e2.ParamName "values" "values"
 
                 let e3 =
-                    raises<ArgumentException> (fun () -> forked 1 (fun (i: int) -> ignore (i + k)) [ 1 ] |> ignore)
+                    raises<ArgumentException>(fun () -> forked 1 (fun (i: int) -> ignore (i + k)) [ 1 ] |> ignore)
 
                 Expect.equal e3.ParamName "body" "capturing body"
 
                 let e4 =
-                    raises<ArgumentNullException> (fun () -> Processed.Fork([ 1 ], Unchecked.defaultof<Action<int>>, 1) |> ignore)
+                    raises<ArgumentNullException>(fun () ->
+                        Processed.Fork([ 1 ], Unchecked.defaultof<Action<int>>, 1) |> ignore)
 
                 Expect.equal e4.ParamName "body" "null body"
             }

@@ -89,7 +89,9 @@ let isGone (pid: int) =
 
 /// A fresh temporary directory for files the workers and the test share.
 let tempDir () =
-    let dir = Path.Combine(Path.GetTempPath(), "futured-tests-" + Guid.NewGuid().ToString "N")
+    let dir =
+        Path.Combine(Path.GetTempPath(), "futured-tests-" + Guid.NewGuid().ToString "N")
+
     Directory.CreateDirectory dir |> ignore
     dir
 
@@ -100,7 +102,9 @@ let dynamicFunction () : int -> int =
 
     let m = assembly.DefineDynamicModule "Dynamic"
     let baseType = typeof<FSharpFunc<int, int>>
-    let t = m.DefineType("Identity", TypeAttributes.Public ||| TypeAttributes.Sealed, baseType)
+
+    let t =
+        m.DefineType("Identity", TypeAttributes.Public ||| TypeAttributes.Sealed, baseType)
 
     let ctor =
         t.DefineConstructor(MethodAttributes.Public, CallingConventions.Standard, Type.EmptyTypes)
@@ -123,7 +127,9 @@ let dynamicFunction () : int -> int =
     let invoke =
         t.DefineMethod(
             "Invoke",
-            MethodAttributes.Public ||| MethodAttributes.Virtual ||| MethodAttributes.HideBySig,
+            MethodAttributes.Public
+            ||| MethodAttributes.Virtual
+            ||| MethodAttributes.HideBySig,
             typeof<int>,
             [| typeof<int> |]
         )
@@ -146,7 +152,10 @@ let tests =
                     let! a = pool.Wrap double 21
                     let! b = pool.Wrap greet "worker"
                     let! c = pool.Wrap mirror { X = 4; Y = "p" }
-                    let! shapes = Task.WhenAll [ for s in [ Circle 1.5; Rectangle(2.0, 3.0); Empty ] -> pool.Wrap grow s ]
+
+                    let! shapes =
+                        Task.WhenAll [ for s in [ Circle 1.5; Rectangle(2.0, 3.0); Empty ] -> pool.Wrap grow s ]
+
                     let! d = pool.Wrap swap (7, Some "seven")
                     let! e = pool.Wrap swap (8, None)
                     Expect.equal a 42 "int"
@@ -187,7 +196,7 @@ let tests =
             <| fun () ->
                 task {
                     use pool = new Processed(1)
-                    let! e = throwsExactly<RemoteException> (pool.Wrap fails "it went wrong")
+                    let! e = throwsExactly<RemoteException>(pool.Wrap fails "it went wrong")
                     Expect.equal e.RemoteTypeName "System.InvalidOperationException" "type"
                     Expect.equal e.RemoteMessage "it went wrong" "message"
                     Expect.stringContains e.RemoteStackTrace "fails" "remote stack trace names the function"
@@ -211,7 +220,7 @@ let tests =
                 task {
                     use pool = new Processed(1)
                     let! first = pool.Wrap processId ()
-                    let! e = throwsExactly<WorkerCrashedException> (pool.Wrap crash 3)
+                    let! e = throwsExactly<WorkerCrashedException>(pool.Wrap crash 3)
                     Expect.equal e.ExitCode 3 "exit code"
                     Expect.stringContains e.StandardErrorTail "about to exit with 3" "stderr tail"
                     Expect.stringContains e.Message "3" "message has the exit code"
@@ -226,7 +235,7 @@ let tests =
                 task {
                     use pool = new Processed(1)
                     let name = pool.Wrap(fun (t: Type) -> t.Name)
-                    let! e = throws<NotSupportedException> (name typeof<int>)
+                    let! e = throws<NotSupportedException>(name typeof<int>)
                     Expect.stringContains e.Message "System.Type" "serializer's message"
                 }
 
@@ -234,7 +243,7 @@ let tests =
             <| fun () ->
                 task {
                     use pool = new Processed(1)
-                    let! e = throwsExactly<RemoteException> (pool.Wrap typeOf 1)
+                    let! e = throwsExactly<RemoteException>(pool.Wrap typeOf 1)
                     Expect.equal e.RemoteTypeName "System.NotSupportedException" "serializer's exception"
                     Expect.stringContains e.RemoteMessage "System.Type" "serializer's message"
                     let! after = pool.Wrap double 1
@@ -246,7 +255,7 @@ let tests =
                 let k = Random.Shared.Next()
 
                 let e =
-                    raises<ArgumentException> (fun () -> pool.Wrap(fun (x: int) -> x + k) |> ignore)
+                    raises<ArgumentException>(fun () -> pool.Wrap(fun (x: int) -> x + k) |> ignore)
 
                 Expect.equal e.ParamName "f" "parameter"
                 Expect.stringContains e.Message "captured state" "why"
@@ -256,7 +265,7 @@ let tests =
             test "a partial application is refused when wrapped" {
                 use pool = new Processed(1)
                 let add (a: int) (b: int) = a + b + Random.Shared.Next(1)
-                let e = raises<ArgumentException> (fun () -> pool.Wrap(add 1) |> ignore)
+                let e = raises<ArgumentException>(fun () -> pool.Wrap(add 1) |> ignore)
                 Expect.equal e.ParamName "f" "parameter"
             }
 
@@ -265,7 +274,7 @@ let tests =
                 let counter = Counter()
 
                 let e =
-                    raises<ArgumentException> (fun () -> pool.WrapFunc(Func<int, int> counter.Add) |> ignore)
+                    raises<ArgumentException>(fun () -> pool.WrapFunc(Func<int, int> counter.Add) |> ignore)
 
                 Expect.equal e.ParamName "f" "parameter"
                 Expect.stringContains e.Message "captured state" "why"
@@ -273,7 +282,7 @@ let tests =
 
             test "a function from a dynamic assembly is refused when wrapped" {
                 use pool = new Processed(1)
-                let e = raises<ArgumentException> (fun () -> pool.Wrap(dynamicFunction ()) |> ignore)
+                let e = raises<ArgumentException>(fun () -> pool.Wrap(dynamicFunction ()) |> ignore)
                 Expect.equal e.ParamName "f" "parameter"
                 Expect.stringContains e.Message "dynamic assembly" "why"
             }
@@ -286,7 +295,9 @@ let tests =
                     let method =
                         typeof<Marker>.DeclaringType.GetMethod("double", BindingFlags.Public ||| BindingFlags.Static)
 
-                    let staticDouble = Delegate.CreateDelegate(typeof<Func<int, int>>, method) :?> Func<int, int>
+                    let staticDouble =
+                        Delegate.CreateDelegate(typeof<Func<int, int>>, method) :?> Func<int, int>
+
                     Expect.isNull staticDouble.Target "a static method"
                     let! a = pool.WrapFunc(staticDouble).Invoke 4
                     let! b = pool.WrapFunc(Func<int, string>(fun x -> string (x + 1))).Invoke 4
@@ -320,7 +331,10 @@ let tests =
                     use pool = new Processed(1)
                     use cts = new CancellationTokenSource()
                     let started = Path.Combine(dir, "started")
-                    let call = pool.Submit(startThenWait, (started, Path.Combine(dir, "never")), cts.Token)
+
+                    let call =
+                        pool.Submit(startThenWait, (started, Path.Combine(dir, "never")), cts.Token)
+
                     do! waitUntil "the call started" (fun () -> File.Exists started && File.ReadAllText started <> "")
                     let pid = int (File.ReadAllText started)
                     cts.Cancel()
@@ -343,7 +357,7 @@ let tests =
                     let pids = pool.WorkerIds
                     Expect.isGreaterThan pids.Length 0 "workers ran"
                     let disposing = pool.DisposeAsync().AsTask()
-                    let! e = throwsExactly<ObjectDisposedException> (pool.Wrap double 1)
+                    let! e = throwsExactly<ObjectDisposedException>(pool.Wrap double 1)
                     Expect.stringContains e.ObjectName "Processed" "object name"
                     Expect.isFalse disposing.IsCompleted "dispose waits for the accepted call"
                     File.WriteAllText(gate, "open")
@@ -357,7 +371,7 @@ let tests =
 
             test "Processed refuses a bound of zero or less, naming the parameter" {
                 for bad in [ 0; -1 ] do
-                    let e = raises<ArgumentOutOfRangeException> (fun () -> new Processed(bad) |> ignore)
+                    let e = raises<ArgumentOutOfRangeException>(fun () -> new Processed(bad) |> ignore)
                     Expect.equal e.ParamName "maxWorkers" "parameter"
             }
 
@@ -377,4 +391,3 @@ let tests =
                     Expect.equal e.ParamName "f" "parameter"
             }
         ]
-

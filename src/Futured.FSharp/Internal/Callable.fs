@@ -58,7 +58,9 @@ type internal ActionInvoker<'a>(f: Action<'a>) =
 module internal Callable =
 
     let private nextId = ref 0
-    let private cache = ConcurrentDictionary<struct (Type * MethodInfo), Result<Target, string>>()
+
+    let private cache =
+        ConcurrentDictionary<struct (Type * MethodInfo), Result<Target, string>>()
 
     let private how =
         "Only functions without captured state can run in a worker process: pass an F# top-level function "
@@ -110,12 +112,7 @@ module internal Callable =
         String.Join("\n", t.Assembly.FullName :: t.Assembly.Location :: lines)
 
     let private register (key: struct (Type * MethodInfo)) (build: unit -> Result<string, string>) =
-        cache.GetOrAdd(
-            key,
-            fun _ ->
-                build ()
-                |> Result.map (fun text -> Target(Interlocked.Increment nextId, text))
-        )
+        cache.GetOrAdd(key, fun _ -> build () |> Result.map (fun text -> Target(Interlocked.Increment nextId, text)))
 
     let private refuse (paramName: string) (why: string) : 'x =
         raise (ArgumentException($"This function cannot run in a worker process: {why} {how}", paramName))
@@ -142,8 +139,7 @@ module internal Callable =
         let m = f.Method
         let target = f.Target
 
-        let owner: Type =
-            if isNull target then m.DeclaringType else target.GetType()
+        let owner: Type = if isNull target then m.DeclaringType else target.GetType()
 
         let result =
             if f.GetInvocationList().Length <> 1 then
@@ -157,7 +153,12 @@ module internal Callable =
                     match fromFile m.DeclaringType with
                     | Some why -> Error why
                     | None ->
-                        match (if isNull target then None else stateless "is an instance method of an object with" owner) with
+                        match
+                            (if isNull target then
+                                 None
+                             else
+                                 stateless "is an instance method of an object with" owner)
+                        with
                         | Some why -> Error why
                         | None ->
                             Ok(
@@ -201,8 +202,7 @@ module internal Callable =
             let f = RuntimeHelpers.GetUninitializedObject t
             let signature = (functionBase t).GetGenericArguments()
 
-            let invoker =
-                typedefof<FunctionInvoker<_, _>>.MakeGenericType(signature)
+            let invoker = typedefof<FunctionInvoker<_, _>>.MakeGenericType(signature)
 
             Activator.CreateInstance(invoker, [| f |]) :?> Invoker
         | [| _; location; "delegate"; declaringName; token; targetName; funcName |] ->
@@ -229,7 +229,10 @@ module internal Callable =
                     Delegate.CreateDelegate(funcType, target, m)
 
             let invoker =
-                if funcType.IsGenericType && funcType.GetGenericTypeDefinition() = typedefof<Action<_>> then
+                if
+                    funcType.IsGenericType
+                    && funcType.GetGenericTypeDefinition() = typedefof<Action<_>>
+                then
                     typedefof<ActionInvoker<_>>.MakeGenericType(funcType.GetGenericArguments())
                 else
                     typedefof<DelegateInvoker<_, _>>.MakeGenericType(funcType.GetGenericArguments())

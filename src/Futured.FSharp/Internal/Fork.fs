@@ -21,7 +21,12 @@ module internal Replies =
     let decode<'b> (reply: Reply) : Result<'b, exn> =
         if reply.Kind = Protocol.Result then
             try
-                Ok(JsonSerializer.Deserialize<'b>(ReadOnlySpan(reply.Payload.Array, reply.Payload.Offset, reply.Payload.Count), Json.options))
+                Ok(
+                    JsonSerializer.Deserialize<'b>(
+                        ReadOnlySpan(reply.Payload.Array, reply.Payload.Offset, reply.Payload.Count),
+                        Json.options
+                    )
+                )
             with e ->
                 Error e
         else
@@ -39,7 +44,11 @@ module internal Fork =
 
     let private describe (value: 'a) =
         let text = sprintf "%A" value
-        if text.Length > 200 then text.Substring(0, 200) + "..." else text
+
+        if text.Length > 200 then
+            text.Substring(0, 200) + "..."
+        else
+            text
 
     /// Runs one value in its own child; returns null on success, otherwise the ForkedException.
     let private child (target: Target) (index: int) (value: 'a) : Task<exn> =
@@ -75,7 +84,10 @@ module internal Fork =
                             return null
                         elif isNull remote then
                             let! stderr = w.StandardErrorTail()
-                            return ForkedException(index, describe value, code, WorkerCrashedException(code, stderr)) :> exn
+
+                            return
+                                ForkedException(index, describe value, code, WorkerCrashedException(code, stderr))
+                                :> exn
                         else
                             return ForkedException(index, describe value, code, remote) :> exn
             with e ->

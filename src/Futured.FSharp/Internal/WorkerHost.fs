@@ -31,18 +31,14 @@ module internal WorkerHost =
 
     [<Struct>]
     type private Frame =
-        {
-            Kind: byte
-            Id: int
-            Payload: byte[]
-        }
+        { Kind: byte; Id: int; Payload: byte[] }
 
     /// Reads one frame; None when standard input has ended (the parent closed it or died).
     let private readFrame (input: Stream) (header: byte[]) : Frame voption =
         try
             if Protocol.readExactly input (Span header) then
                 let length = BinaryPrimitives.ReadInt32LittleEndian(ReadOnlySpan(header, 0, 4))
-                let payload = Array.zeroCreate<byte> (length - 5)
+                let payload = Array.zeroCreate<byte>(length - 5)
                 input.ReadExactly(Span payload)
 
                 ValueSome
@@ -129,12 +125,15 @@ module internal WorkerHost =
                                 Protocol.Result
                             with
                             | :? SerializationFailure as e ->
-                                fail Protocol.SerializationError (fun () -> writeText reply (Protocol.errorText e.InnerException))
+                                fail Protocol.SerializationError (fun () ->
+                                    writeText reply (Protocol.errorText e.InnerException))
                             | e -> fail Protocol.Error (fun () -> writeText reply (Protocol.errorText e))
                         | true, Error e -> fail Protocol.Error (fun () -> writeText reply (Protocol.errorText e))
                         | _ ->
                             fail Protocol.Error (fun () ->
-                                writeText reply (Protocol.errorText (InvalidOperationException "The function is unknown.")))
+                                writeText
+                                    reply
+                                    (Protocol.errorText (InvalidOperationException "The function is unknown.")))
 
                     let buffer = reply.GetBuffer()
                     Protocol.writeHeader buffer (int reply.Length) kind frame.Id

@@ -20,11 +20,21 @@ module internal Launch =
             (let processPath = Environment.ProcessPath
              let entry = Assembly.GetEntryAssembly()
 
+             match AppContext.TryGetSwitch "System.StartupHookProvider.IsSupported" with
+             | true, false ->
+                 invalidOp
+                     "Startup hooks are turned off for this application (System.StartupHookProvider.IsSupported is false, as in trimmed or native AOT builds), so it cannot be restarted as a worker process."
+             | _ -> ()
+
              if isNull processPath then
                  invalidOp "The path of the current process is unknown, so a worker process cannot be started."
 
              let isMuxer =
-                 String.Equals(Path.GetFileNameWithoutExtension processPath, "dotnet", StringComparison.OrdinalIgnoreCase)
+                 String.Equals(
+                     Path.GetFileNameWithoutExtension processPath,
+                     "dotnet",
+                     StringComparison.OrdinalIgnoreCase
+                 )
 
              if not isMuxer then
                  processPath, []

@@ -63,7 +63,14 @@ type Processed(maxWorkers: int) =
                 if cancellationToken.IsCancellationRequested then
                     w.Kill()
                     Observe.task (w.Close grace)
-                    return raise (OperationCanceledException("The call was cancelled; its worker was killed.", cancellationToken))
+
+                    return
+                        raise (
+                            OperationCanceledException(
+                                "The call was cancelled; its worker was killed.",
+                                cancellationToken
+                            )
+                        )
                 else
                     let! crash = w.Crashed()
                     w.Dispose()
@@ -84,7 +91,7 @@ type Processed(maxWorkers: int) =
 
                 do! Task.WhenAll(workers |> Array.map (fun w -> w.Close grace))
             }
-             :> Task)
+            :> Task)
 
     member internal _.Call<'a, 'b>(target: Target, argument: 'a, cancellationToken: CancellationToken) : Task<'b> =
         match Replies.frame target argument with
