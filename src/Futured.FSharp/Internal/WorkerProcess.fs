@@ -136,6 +136,9 @@ type internal WorkerProcess private (proc: Process) =
 
     member _.HasExited = proc.HasExited
 
+    /// True once Kill was called.
+    member _.IsKilled = Volatile.Read &killed = 1
+
     /// Kills the worker (and anything it started); safe to call more than once.
     member _.Kill() =
         if Interlocked.Exchange(&killed, 1) = 0 then

@@ -52,7 +52,13 @@ type Processed(maxWorkers: int) =
 
             if isNull failure then
                 let result = Replies.decode<'b> reply
-                release w
+
+                // A cancellation that came too late to stop the call may still have killed the worker.
+                if w.IsKilled then
+                    discard w
+                    Observe.task (w.Close grace)
+                else
+                    release w
 
                 match result with
                 | Ok value -> return value
