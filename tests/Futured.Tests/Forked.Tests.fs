@@ -160,6 +160,25 @@ let tests =
                         Processed.Fork([ 1 ], Unchecked.defaultof<Action<int>>, 1) |> ignore)
 
                 Expect.equal e4.ParamName "body" "null body"
+
+                let e5 =
+                    raises<ArgumentNullException>(fun () ->
+                        Processed.Fork(Unchecked.defaultof<seq<int>>, Action<int>(fun _ -> ()), 1)
+                        |> ignore)
+
+                Expect.equal e5.ParamName "values" "null values"
+
+                let e6 =
+                    raises<ArgumentOutOfRangeException>(fun () ->
+                        Processed.Fork([ 1 ], Action<int>(fun _ -> ()), 0) |> ignore)
+
+                Expect.equal e6.ParamName "maxWorkers" "bound"
+
+                let e7 =
+                    raises<ArgumentException>(fun () ->
+                        Processed.Fork([ 1 ], Action<int>(fun i -> ignore (i + k)), 1) |> ignore)
+
+                Expect.equal e7.ParamName "body" "capturing delegate"
             }
 
             testTask "workers exit by themselves when their parent is killed with SIGKILL"
