@@ -66,6 +66,14 @@ let touch (path: string) =
     File.WriteAllText(path, "ran")
     0
 
+/// Appends the value to the file and returns it.
+let record (path: string, value: int) =
+    File.AppendAllText(path, $"{value}\n")
+    value
+
+/// One worker shared by every case of the FIFO property (it exits with the test process).
+let fifoPool = lazy (new Processed(1))
+
 type Counter() =
     let mutable count = 0
 
@@ -184,6 +192,19 @@ let tests =
                     let! r = pool.Wrap scaled 2
                     Expect.equal r 6 "the worker initialised the value"
                 }
+
+            property
+                "calls beyond the bound start in FIFO order, whatever order they are made in"
+                permutations
+                (fun order ->
+                    let file =
+                        Path.Combine(Path.GetTempPath(), "futured-fifo-" + Guid.NewGuid().ToString "N")
+
+                    let calls = [ for v in order -> fifoPool.Value.Wrap record (file, v) ]
+                    let results = await' (Task.WhenAll calls)
+                    let ran = File.ReadAllLines file |> Array.map int
+                    File.Delete file
+                    results = order && ran = order)
 
             testTask "processed runs on the shared pool"
             <| fun () ->
