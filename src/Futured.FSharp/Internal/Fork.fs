@@ -114,9 +114,23 @@ module internal Fork =
                         failure <- outcome
                 }
 
+            // Takes in every child that has already finished, so that a failure stops new children at once.
+            let harvest () =
+                task {
+                    for finished in Array.ofSeq running do
+                        if finished.IsCompleted then
+                            running.Remove finished |> ignore
+                            let! outcome = finished
+
+                            if isNull failure && not (isNull outcome) then
+                                failure <- outcome
+                }
+
             while go do
                 if running.Count >= maxWorkers then
                     do! awaitOne ()
+                else
+                    do! harvest ()
 
                 if not (isNull failure) then
                     go <- false
