@@ -104,7 +104,8 @@ type internal WorkerProcess private (proc: Process) =
 
     static let tailLines = 20
 
-    // Standard error is drained all the time (a full pipe would block the worker); the last lines are kept.
+    // Standard error is drained all the time (a full pipe would block the worker): each line is passed on
+    // to this process's standard error, and the last lines are kept for WorkerCrashedException.
     let errors =
         task {
             try
@@ -117,6 +118,8 @@ type internal WorkerProcess private (proc: Process) =
                     if isNull line then
                         go <- false
                     else
+                        do! Console.Error.WriteLineAsync line
+
                         lock tail (fun () ->
                             tail.Enqueue line
 

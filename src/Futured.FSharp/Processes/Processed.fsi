@@ -12,7 +12,8 @@ open System.Threading.Tasks
 /// <para>A worker is the current application restarted with a .NET startup hook (this library's
 /// assembly) that serves calls instead of running <c>Main</c>; it loads the function's assembly once
 /// and serves many calls, one at a time. Arguments and results cross as JSON (System.Text.Json with
-/// FSharp.SystemTextJson: records, unions, options, tuples, collections round-trip).</para>
+/// FSharp.SystemTextJson: records, unions, options, tuples, collections round-trip). What a worker
+/// prints (standard output or error) appears on this process's standard error.</para>
 /// <para>Only functions without captured state may cross: an F# top-level function passed as a value,
 /// a lambda that captures nothing, a C# static method or a C# lambda that captures nothing (through
 /// <c>WrapFunc</c>). Precisely: the function object's class has no instance fields and comes from an
