@@ -251,6 +251,19 @@ let tests =
                     Expect.notEqual second first "a new worker replaced the dead one"
                 }
 
+            testTask "a worker killed from outside while idle is replaced without failing a call"
+            <| fun () ->
+                task {
+                    use pool = new Processed(1)
+                    let! first = pool.Wrap processId ()
+                    use worker = Diagnostics.Process.GetProcessById first
+                    worker.Kill()
+                    // Reaped by this process once it noticed the exit.
+                    do! waitUntil "the worker is reaped" (fun () -> not (Directory.Exists $"/proc/{first}"))
+                    let! second = pool.Wrap processId ()
+                    Expect.notEqual second first "a new worker"
+                }
+
             testTask "an argument the serializer refuses faults the call with the serializer's message"
             <| fun () ->
                 task {
