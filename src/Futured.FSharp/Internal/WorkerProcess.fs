@@ -41,17 +41,33 @@ module internal Launch =
              elif isNull entry || String.IsNullOrEmpty entry.Location then
                  invalidOp "The application has no entry assembly on disk, so a worker process cannot be started."
              else
-                 let sibling extension =
-                     let path = Path.ChangeExtension(entry.Location, extension)
-                     if File.Exists path then Some path else None
+                 let existing (path: string) =
+                     if not (String.IsNullOrEmpty path) && File.Exists path then
+                         Some path
+                     else
+                         None
+
+                 // The dependency file the host actually used (the first of APP_CONTEXT_DEPS_FILES, e.g. the
+                 // test project's under a test host), else the one beside the entry assembly.
+                 let deps =
+                     match AppContext.GetData "APP_CONTEXT_DEPS_FILES" with
+                     | :? string as files when files <> "" -> existing (files.Split(';')[0])
+                     | _ -> None
+                     |> Option.orElse (existing (Path.ChangeExtension(entry.Location, ".deps.json")))
+
+                 let runtimeConfig =
+                     deps
+                     |> Option.bind (fun d ->
+                         existing (d.Substring(0, d.Length - ".deps.json".Length) + ".runtimeconfig.json"))
+                     |> Option.orElse (existing (Path.ChangeExtension(entry.Location, ".runtimeconfig.json")))
 
                  processPath,
                  [
                      "exec"
-                     match sibling ".deps.json" with
+                     match deps with
                      | Some p -> yield! [ "--depsfile"; p ]
                      | None -> ()
-                     match sibling ".runtimeconfig.json" with
+                     match runtimeConfig with
                      | Some p -> yield! [ "--runtimeconfig"; p ]
                      | None -> ()
                      entry.Location
