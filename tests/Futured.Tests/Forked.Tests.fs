@@ -44,16 +44,6 @@ let lines (path: string) =
     else
         []
 
-/// The test helper program that plays a parent process: its path beside this test assembly's output.
-let parentProgram () =
-    let here = AppContext.BaseDirectory
-    let sep = string Path.DirectorySeparatorChar
-
-    let dir =
-        here.Replace($"{sep}Futured.Tests{sep}bin{sep}", $"{sep}Futured.Tests.Parent{sep}bin{sep}")
-
-    Path.Combine(dir, "Futured.Tests.Parent.dll")
-
 [<Tests>]
 let tests =
     testSequenced
@@ -186,7 +176,7 @@ let tests =
                 task {
                     let pidFile = Path.Combine(tempDir (), "busy-worker")
                     let psi = ProcessStartInfo("dotnet")
-                    psi.ArgumentList.Add(parentProgram ())
+                    psi.ArgumentList.Add(parentProgramPath ())
                     psi.ArgumentList.Add pidFile
                     psi.RedirectStandardOutput <- true
                     psi.UseShellExecute <- false

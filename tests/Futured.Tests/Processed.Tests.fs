@@ -103,6 +103,16 @@ let tempDir () =
     Directory.CreateDirectory dir |> ignore
     dir
 
+/// The test helper program that plays a parent process: its path beside this test assembly's output.
+let parentProgramPath () =
+    let here = AppContext.BaseDirectory
+    let sep = string Path.DirectorySeparatorChar
+
+    let dir =
+        here.Replace($"{sep}Futured.Tests{sep}bin{sep}", $"{sep}Futured.Tests.Parent{sep}bin{sep}")
+
+    Path.Combine(dir, "Futured.Tests.Parent.dll")
+
 /// An F# function defined in a dynamic assembly, as an F# script's would be.
 let dynamicFunction () : int -> int =
     let assembly =
@@ -319,6 +329,20 @@ let tests =
                 let e = raises<ArgumentException>(fun () -> pool.Wrap(dynamicFunction ()) |> ignore)
                 Expect.equal e.ParamName "f" "parameter"
                 Expect.stringContains e.Message "dynamic assembly" "why"
+            }
+
+            test "a function from an assembly loaded from bytes, as F# Interactive loads a script, is refused" {
+                use pool = new Processed(1)
+                let bytes = File.ReadAllBytes(parentProgramPath ())
+                let assembly = Assembly.Load bytes
+                let hang = assembly.GetType("Futured.Tests.Parent.Program").GetMethod "hang"
+
+                let f =
+                    Delegate.CreateDelegate(typeof<Func<string, int>>, hang) :?> Func<string, int>
+
+                let e = raises<ArgumentException>(fun () -> pool.WrapFunc f |> ignore)
+                Expect.equal e.ParamName "f" "parameter"
+                Expect.stringContains e.Message "not loaded from a file" "why"
             }
 
             testTask "WrapFunc runs a static method and a lambda that captures nothing"

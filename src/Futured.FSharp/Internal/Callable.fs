@@ -89,7 +89,9 @@ module internal Callable =
             )
         elif String.IsNullOrEmpty t.Assembly.Location then
             Some(
-                $"its assembly '{t.Assembly.GetName().Name}' was not loaded from a file, so another process cannot load it."
+                $"its assembly '{t.Assembly.GetName().Name}' was not loaded from a file (an F# script run by F# "
+                + "Interactive, or an assembly loaded from bytes), so another process cannot load it. Move the function "
+                + "into a compiled project."
             )
         else
             None
