@@ -55,6 +55,9 @@ module internal WorkerHost =
     [<DllImport("libc", EntryPoint = "getppid")>]
     extern int private getppid()
 
+    /// Keeps the parent watch alive for the life of the worker.
+    let mutable private parentWatch: Timer = null
+
     /// Ends this process when the parent process exits, even while a call is running (standard input
     /// ending is noticed only between calls): on Unix the worker is then re-parented, which a look at
     /// its parent's id every 200 ms notices.
@@ -66,17 +69,16 @@ module internal WorkerHost =
         | text ->
             let parent = int text
 
-            let watch () =
-                try
-                    while getppid () = parent do
-                        Thread.Sleep 200
-                with _ ->
-                    ()
-
-                Environment.Exit 0
-
             if getppid () = parent then
-                Thread(watch, IsBackground = true, Name = "Futured worker parent watch").Start()
+                parentWatch <-
+                    new Timer(
+                        (fun _ ->
+                            if getppid () <> parent then
+                                Environment.Exit 0),
+                        null,
+                        200,
+                        200
+                    )
 
     let private writeText (reply: MemoryStream) (text: string) =
         let bytes = Encoding.UTF8.GetBytes text
