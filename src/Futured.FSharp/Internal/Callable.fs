@@ -1,0 +1,243 @@
+namespace Futured.Internal
+
+open System
+open System.Collections.Concurrent
+open System.IO
+open System.Reflection
+open System.Runtime.CompilerServices
+open System.Text.Json
+open System.Threading
+open Microsoft.FSharp.Core
+
+/// A function that may run in a worker process: its id in this process and the text that tells a
+/// worker how to rebuild it.
+[<Sealed; AllowNullLiteral>]
+type internal Target(id: int, description: string) =
+    member _.Id = id
+    member _.Description = description
+    member val DefineFrame = Protocol.textFrame Protocol.Define id description
+
+/// Runs one call inside a worker: reads the JSON argument, calls the function, writes the JSON result.
+[<AbstractClass>]
+type internal Invoker() =
+    abstract Invoke: argument: ReadOnlyMemory<byte> * output: Stream -> unit
+
+type internal FunctionInvoker<'a, 'b>(f: 'a -> 'b) =
+    inherit Invoker()
+
+    override _.Invoke(argument, output) =
+        let a =
+            try
+                JsonSerializer.Deserialize<'a>(argument.Span, Json.options)
+            with e ->
+                raise (SerializationFailure e)
+
+        let b = f a
+
+        try
+            JsonSerializer.Serialize<'b>(output, b, Json.options)
+        with e ->
+            raise (SerializationFailure e)
+
+[<Sealed>]
+type internal DelegateInvoker<'a, 'b>(f: Func<'a, 'b>) =
+    inherit FunctionInvoker<'a, 'b>(fun a -> f.Invoke a)
+
+[<Sealed>]
+type internal ActionInvoker<'a>(f: Action<'a>) =
+    inherit FunctionInvoker<'a, unit>(fun a -> f.Invoke a)
+
+/// Decides which functions may cross to a worker process, and rebuilds them there.
+///
+/// The rule: the function value is an object whose class has no instance fields (so it carries no
+/// state) and lives in an assembly loaded from a file. An F# top-level function passed as a value, or
+/// a lambda that captures nothing, compiles to such a closure class; a C# static method has no target,
+/// and a C# lambda that captures nothing is an instance method of a field-less compiler-generated
+/// class. The worker creates a fresh instance of that class (without running a constructor: there is
+/// no state to set) and calls it.
+module internal Callable =
+
+    let private nextId = ref 0
+
+    let private cache =
+        ConcurrentDictionary<struct (Type * MethodInfo), Result<Target, string>>()
+
+    let private how =
+        "Only functions without captured state can run in a worker process: pass an F# top-level function "
+        + "(let f x = ...) or a lambda that captures nothing, or a C# static lambda or static method, and put "
+        + "every value the function needs into its argument (a tuple or a record)."
+
+    let rec private instanceFields (t: Type) : FieldInfo list =
+        if isNull t || t = typeof<obj> then
+            []
+        else
+            List.ofArray (
+                t.GetFields(
+                    BindingFlags.Instance
+                    ||| BindingFlags.Public
+                    ||| BindingFlags.NonPublic
+                    ||| BindingFlags.DeclaredOnly
+                )
+            )
+            @ instanceFields t.BaseType
+
+    let private fromFile (t: Type) : string option =
+        if t.Assembly.IsDynamic then
+            Some(
+                $"its code is in the dynamic assembly '{t.Assembly.GetName().Name}' (an F# script, F# Interactive or "
+                + "Reflection.Emit), which another process cannot load. Move the function into a compiled project."
+            )
+        elif String.IsNullOrEmpty t.Assembly.Location then
+            Some(
+                $"its assembly '{t.Assembly.GetName().Name}' was not loaded from a file (an F# script run by F# "
+                + "Interactive, or an assembly loaded from bytes), so another process cannot load it. Move the function "
+                + "into a compiled project."
+            )
+        else
+            None
+
+    let private stateless (what: string) (t: Type) : string option =
+        match instanceFields t with
+        | [] -> None
+        | fields ->
+            let names =
+                fields
+                |> List.map (fun f -> $"{f.Name}: {f.FieldType.Name}")
+                |> String.concat ", "
+
+            Some(
+                $"it {what} captured state ({names}): a closure over local values, a partial application "
+                + "or a method bound to an object."
+            )
+
+    let private describe (t: Type) (lines: string list) =
+        String.Join("\n", t.Assembly.FullName :: t.Assembly.Location :: lines)
+
+    let private register (key: struct (Type * MethodInfo)) (build: unit -> Result<string, string>) =
+        cache.GetOrAdd(key, fun _ -> build () |> Result.map (fun text -> Target(Interlocked.Increment nextId, text)))
+
+    let private refuse (paramName: string) (why: string) : 'x =
+        raise (ArgumentException($"This function cannot run in a worker process: {why} {how}", paramName))
+
+    /// Describes an F# function value, or raises ArgumentException (naming paramName) when it cannot cross.
+    let ofFunction (paramName: string) (f: 'a -> 'b) : Target =
+        let t = f.GetType()
+
+        let result =
+            register (struct (t, null)) (fun () ->
+                match fromFile t with
+                | Some why -> Error why
+                | None ->
+                    match stateless "holds" t with
+                    | Some why -> Error why
+                    | None -> Ok(describe t [ "closure"; t.AssemblyQualifiedName ]))
+
+        match result with
+        | Ok target -> target
+        | Error why -> refuse paramName why
+
+    /// Describes a delegate to a static method or to a method of a field-less object, or raises ArgumentException.
+    let ofDelegate (paramName: string) (f: Delegate) : Target =
+        let m = f.Method
+        let target = f.Target
+
+        let owner: Type = if isNull target then m.DeclaringType else target.GetType()
+
+        let result =
+            if f.GetInvocationList().Length <> 1 then
+                Error "it is a multicast delegate."
+            elif isNull m.DeclaringType then
+                Error "its method was generated at run time (a DynamicMethod or compiled expression)."
+            elif m.IsGenericMethod then
+                Error "its method is generic; wrap a non-generic method that calls it."
+            else
+                register (struct (owner, m)) (fun () ->
+                    match fromFile m.DeclaringType with
+                    | Some why -> Error why
+                    | None ->
+                        match
+                            (if isNull target then
+                                 None
+                             else
+                                 stateless "is an instance method of an object with" owner)
+                        with
+                        | Some why -> Error why
+                        | None ->
+                            Ok(
+                                describe
+                                    m.DeclaringType
+                                    [
+                                        "delegate"
+                                        m.DeclaringType.AssemblyQualifiedName
+                                        string m.MetadataToken
+                                        (if isNull target then "" else owner.AssemblyQualifiedName)
+                                        f.GetType().AssemblyQualifiedName
+                                    ]
+                            ))
+
+        match result with
+        | Ok target -> target
+        | Error why -> refuse paramName why
+
+    // ---- worker side ----
+
+    let private resolveType (location: string) (name: string) : Type =
+        match Type.GetType(name, false) with
+        | null ->
+            Assembly.LoadFrom location |> ignore
+            Type.GetType(name, true)
+        | t -> t
+
+    let rec private functionBase (t: Type) : Type =
+        if isNull t then
+            invalidOp "The type is not an F# function."
+        elif t.IsGenericType && t.GetGenericTypeDefinition() = typedefof<FSharpFunc<_, _>> then
+            t
+        else
+            functionBase t.BaseType
+
+    /// Rebuilds the function a description stands for (in the worker).
+    let load (description: string) : Invoker =
+        match description.Split('\n') with
+        | [| _; location; "closure"; typeName |] ->
+            let t = resolveType location typeName
+            let f = RuntimeHelpers.GetUninitializedObject t
+            let signature = (functionBase t).GetGenericArguments()
+
+            let invoker = typedefof<FunctionInvoker<_, _>>.MakeGenericType(signature)
+
+            Activator.CreateInstance(invoker, [| f |]) :?> Invoker
+        | [| _; location; "delegate"; declaringName; token; targetName; funcName |] ->
+            let declaring = resolveType location declaringName
+            let token = int token
+
+            let m =
+                declaring.GetMethods(
+                    BindingFlags.Instance
+                    ||| BindingFlags.Static
+                    ||| BindingFlags.Public
+                    ||| BindingFlags.NonPublic
+                    ||| BindingFlags.DeclaredOnly
+                )
+                |> Array.find (fun m -> m.MetadataToken = token)
+
+            let funcType = resolveType location funcName
+
+            let d =
+                if targetName = "" then
+                    Delegate.CreateDelegate(funcType, m)
+                else
+                    let target = RuntimeHelpers.GetUninitializedObject(resolveType location targetName)
+                    Delegate.CreateDelegate(funcType, target, m)
+
+            let invoker =
+                if
+                    funcType.IsGenericType
+                    && funcType.GetGenericTypeDefinition() = typedefof<Action<_>>
+                then
+                    typedefof<ActionInvoker<_>>.MakeGenericType(funcType.GetGenericArguments())
+                else
+                    typedefof<DelegateInvoker<_, _>>.MakeGenericType(funcType.GetGenericArguments())
+
+            Activator.CreateInstance(invoker, [| box d |]) :?> Invoker
+        | _ -> invalidOp $"The function description could not be read: {description}"

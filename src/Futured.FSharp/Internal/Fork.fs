@@ -1,0 +1,156 @@
+namespace Futured.Internal
+
+open System
+open System.Collections.Generic
+open System.Text
+open System.Text.Json
+open System.Threading
+open System.Threading.Tasks
+open Futured
+
+module internal Replies =
+
+    /// The exception a worker's error payload stands for.
+    let remote (payload: ArraySegment<byte>) : exn =
+        let typeName, message, stack =
+            Protocol.parseError (Encoding.UTF8.GetString(payload.Array, payload.Offset, payload.Count))
+
+        RemoteException(typeName, message, stack)
+
+    /// The result of a call, or the exception that faults it.
+    let decode<'b> (reply: Reply) : Result<'b, exn> =
+        if reply.Kind = Protocol.Result then
+            try
+                Ok(
+                    JsonSerializer.Deserialize<'b>(
+                        ReadOnlySpan(reply.Payload.Array, reply.Payload.Offset, reply.Payload.Count),
+                        Json.options
+                    )
+                )
+            with e ->
+                Error e
+        else
+            Error(remote reply.Payload)
+
+    /// The call frame for an argument, or the serializer's own exception.
+    let frame<'a> (target: Target) (argument: 'a) : Result<byte[], exn> =
+        try
+            Ok(Protocol.callFrame target.Id argument)
+        with :? SerializationFailure as e ->
+            Error e.InnerException
+
+/// The engine of forked: one child process per value, at most maxWorkers at once.
+module internal Fork =
+
+    let private describe (value: 'a) =
+        let text = sprintf "%A" value
+
+        if text.Length > 200 then
+            text.Substring(0, 200) + "..."
+        else
+            text
+
+    /// Runs one value in its own child; returns null on success, otherwise the ForkedException.
+    let private child (target: Target) (index: int) (value: 'a) : Task<exn> =
+        task {
+            try
+                match Replies.frame target value with
+                | Error e -> return ForkedException(index, describe value, -1, e) :> exn
+                | Ok frame ->
+                    use w = WorkerProcess.Start "once"
+                    let mutable remote: exn = null
+                    let mutable crashed = false
+
+                    try
+                        let! reply = w.Call(target, frame, CancellationToken.None)
+
+                        if reply.Kind <> Protocol.Result then
+                            remote <- Replies.remote reply.Payload
+                    with _ ->
+                        crashed <- true
+
+                    if crashed then
+                        let! crash = w.Crashed()
+
+                        // A child that ends itself with exit code 0 before replying has succeeded.
+                        if crash.ExitCode = 0 then
+                            return null
+                        else
+                            return ForkedException(index, describe value, crash.ExitCode, crash) :> exn
+                    else
+                        let! code = w.WaitForExit(TimeSpan.FromSeconds 30.0)
+
+                        if isNull remote && code = 0 then
+                            return null
+                        elif isNull remote then
+                            let! stderr = w.StandardErrorTail()
+
+                            return
+                                ForkedException(index, describe value, code, WorkerCrashedException(code, stderr))
+                                :> exn
+                        else
+                            return ForkedException(index, describe value, code, remote) :> exn
+            with e ->
+                return ForkedException(index, describe value, -1, e) :> exn
+        }
+
+    /// Starts a child per value, lazily, at most maxWorkers at once; after the first failure no
+    /// child starts; completes when every child has exited, faulted with the first failure.
+    let run (maxWorkers: int) (target: Target) (values: seq<'a>) : Task =
+        task {
+            let running = HashSet<Task<exn>>()
+            let mutable failure: exn = null
+            let mutable index = 0
+            let mutable go = true
+            use items = values.GetEnumerator()
+
+            let awaitOne () =
+                task {
+                    let! finished = Task.WhenAny(running)
+                    running.Remove finished |> ignore
+                    let! outcome = finished
+
+                    if isNull failure && not (isNull outcome) then
+                        failure <- outcome
+                }
+
+            // Takes in every child that has already finished, so that a failure stops new children at once.
+            let harvest () =
+                task {
+                    for finished in Array.ofSeq running do
+                        if finished.IsCompleted then
+                            running.Remove finished |> ignore
+                            let! outcome = finished
+
+                            if isNull failure && not (isNull outcome) then
+                                failure <- outcome
+                }
+
+            while go do
+                if running.Count >= maxWorkers then
+                    do! awaitOne ()
+                else
+                    do! harvest ()
+
+                if not (isNull failure) then
+                    go <- false
+                else
+                    let next =
+                        try
+                            items.MoveNext()
+                        with e ->
+                            failure <- e
+                            false
+
+                    if next then
+                        running.Add(child target index items.Current) |> ignore
+                        index <- index + 1
+                    else
+                        go <- false
+
+            while running.Count > 0 do
+                do! awaitOne ()
+
+            if not (isNull failure) then
+                raise failure
+        }

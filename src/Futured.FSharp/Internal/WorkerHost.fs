@@ -1,0 +1,170 @@
+namespace Futured.Internal
+
+open System
+open System.Buffers.Binary
+open System.Collections.Generic
+open System.Runtime.InteropServices
+open System.IO
+open System.Text
+open System.Threading
+
+/// The environment a worker process is started with.
+module internal WorkerEnvironment =
+
+    /// Set to "pool" (serve calls until standard input ends) or "once" (serve one call, then exit).
+    [<Literal>]
+    let Mode = "FUTURED_WORKER"
+
+    /// The value DOTNET_STARTUP_HOOKS had in the parent, restored in the worker before user code runs.
+    [<Literal>]
+    let PreviousHooks = "FUTURED_WORKER_PREVIOUS_STARTUP_HOOKS"
+
+    [<Literal>]
+    let StartupHooks = "DOTNET_STARTUP_HOOKS"
+
+    /// The parent's process id: the worker exits when that process does.
+    [<Literal>]
+    let Parent = "FUTURED_WORKER_PARENT"
+
+/// The loop a worker process runs instead of the application's Main.
+module internal WorkerHost =
+
+    [<Struct>]
+    type private Frame =
+        { Kind: byte; Id: int; Payload: byte[] }
+
+    /// Reads one frame; None when standard input has ended (the parent closed it or died).
+    let private readFrame (input: Stream) (header: byte[]) : Frame voption =
+        try
+            if Protocol.readExactly input (Span header) then
+                let length = BinaryPrimitives.ReadInt32LittleEndian(ReadOnlySpan(header, 0, 4))
+                let payload = Array.zeroCreate<byte>(length - 5)
+                input.ReadExactly(Span payload)
+
+                ValueSome
+                    {
+                        Kind = header[4]
+                        Id = BinaryPrimitives.ReadInt32LittleEndian(ReadOnlySpan(header, 5, 4))
+                        Payload = payload
+                    }
+            else
+                ValueNone
+        with :? IOException ->
+            ValueNone
+
+    [<DllImport("libc", EntryPoint = "getppid")>]
+    extern int private getppid()
+
+    /// Keeps the parent watch alive for the life of the worker.
+    let mutable private parentWatch: Timer = null
+
+    /// Ends this process when the parent process exits, even while a call is running (standard input
+    /// ending is noticed only between calls): on Unix the worker is then re-parented, which a look at
+    /// its parent's id every 200 ms notices.
+    let private watchParent (parentId: string) =
+        match parentId with
+        | null
+        | "" -> ()
+        | _ when OperatingSystem.IsWindows() -> ()
+        | text ->
+            let parent = int text
+
+            if getppid () = parent then
+                parentWatch <-
+                    new Timer(
+                        (fun _ ->
+                            if getppid () <> parent then
+                                Environment.Exit 0),
+                        null,
+                        200,
+                        200
+                    )
+
+    let private writeText (reply: MemoryStream) (text: string) =
+        let bytes = Encoding.UTF8.GetBytes text
+        reply.Write(bytes, 0, bytes.Length)
+
+    /// Serves calls; returns the exit code (in "once" mode: 0 when the call succeeded, 1 otherwise).
+    let serve (once: bool) (parentId: string) : int =
+        let input = Console.OpenStandardInput()
+        let output = Console.OpenStandardOutput()
+        // User code that prints must not corrupt the channel: its standard output goes to standard error.
+        Console.SetOut(Console.Error)
+        watchParent parentId
+        let header = Array.zeroCreate<byte> Protocol.HeaderSize
+        let invokers = Dictionary<int, Result<Invoker, exn>>()
+        let reply = new MemoryStream()
+        let mutable exitCode = 0
+        let mutable go = true
+
+        while go do
+            match readFrame input header with
+            | ValueNone ->
+                exitCode <- 0
+                go <- false
+            | ValueSome frame ->
+                if frame.Kind = Protocol.Define then
+                    invokers[frame.Id] <-
+                        try
+                            Ok(Callable.load (Encoding.UTF8.GetString frame.Payload))
+                        with e ->
+                            Error e
+                else
+                    reply.SetLength(int64 Protocol.HeaderSize)
+                    reply.Position <- int64 Protocol.HeaderSize
+
+                    let fail kind (write: unit -> unit) =
+                        reply.SetLength(int64 Protocol.HeaderSize)
+                        reply.Position <- int64 Protocol.HeaderSize
+                        write ()
+                        kind
+
+                    let kind =
+                        match invokers.TryGetValue frame.Id with
+                        | true, Ok invoker ->
+                            try
+                                invoker.Invoke(ReadOnlyMemory frame.Payload, reply)
+                                Protocol.Result
+                            with
+                            | :? SerializationFailure as e ->
+                                fail Protocol.SerializationError (fun () ->
+                                    writeText reply (Protocol.errorText e.InnerException))
+                            | e -> fail Protocol.Error (fun () -> writeText reply (Protocol.errorText e))
+                        | true, Error e -> fail Protocol.Error (fun () -> writeText reply (Protocol.errorText e))
+                        | _ ->
+                            fail Protocol.Error (fun () ->
+                                writeText
+                                    reply
+                                    (Protocol.errorText (InvalidOperationException "The function is unknown.")))
+
+                    let buffer = reply.GetBuffer()
+                    Protocol.writeHeader buffer (int reply.Length) kind frame.Id
+                    output.Write(buffer, 0, int reply.Length)
+                    output.Flush()
+
+                    if once then
+                        exitCode <- (if kind = Protocol.Result then 0 else 1)
+                        go <- false
+
+        exitCode
+
+    /// Runs the worker when this process was started as one; returns at once otherwise.
+    let run () =
+        match Environment.GetEnvironmentVariable WorkerEnvironment.Mode with
+        | null
+        | "" -> ()
+        | mode ->
+            // Processes the user's code starts from the worker are ordinary processes again.
+            Environment.SetEnvironmentVariable(WorkerEnvironment.Mode, null)
+
+            Environment.SetEnvironmentVariable(
+                WorkerEnvironment.StartupHooks,
+                Environment.GetEnvironmentVariable WorkerEnvironment.PreviousHooks
+            )
+
+            Environment.SetEnvironmentVariable(WorkerEnvironment.PreviousHooks, null)
+            let parentId = Environment.GetEnvironmentVariable WorkerEnvironment.Parent
+            Environment.SetEnvironmentVariable(WorkerEnvironment.Parent, null)
+            let code = serve (mode = "once") parentId
+            Console.Error.Flush()
+            Environment.Exit code

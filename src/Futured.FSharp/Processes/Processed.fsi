@@ -1,0 +1,126 @@
+namespace Futured
+
+open System
+open System.Threading
+open System.Threading.Tasks
+
+/// <summary>
+/// An executor that runs functions in up to <c>maxWorkers</c> long-lived worker processes, started on
+/// demand; further calls queue in FIFO order.
+/// </summary>
+/// <remarks>
+/// <para>A worker is the current application restarted with a .NET startup hook (this library's
+/// assembly) that serves calls instead of running <c>Main</c>; it loads the function's assembly once
+/// and serves many calls, one at a time. Arguments and results cross as JSON (System.Text.Json with
+/// FSharp.SystemTextJson: records, unions, options, tuples, collections round-trip). What a worker
+/// prints (standard output or error) appears on this process's standard error.</para>
+/// <para>Only functions without captured state may cross: an F# top-level function passed as a value,
+/// a lambda that captures nothing, a C# static method or a C# lambda that captures nothing (through
+/// <c>WrapFunc</c>). Precisely: the function object's class has no instance fields and comes from an
+/// assembly loaded from a file. Closures over local values, partial applications, methods bound to an
+/// object with fields, and functions defined in F# scripts (dynamic assemblies) are refused when
+/// wrapped. The worker has its own copy of every static value.</para>
+/// <para>A call that raises in the worker faults with <see cref="T:Futured.RemoteException"/>; a call
+/// whose worker dies faults with <see cref="T:Futured.WorkerCrashedException"/> and the worker is
+/// replaced; an argument or result the serializer refuses faults the call with the serializer's
+/// message (locally with the serializer's own exception, in the worker as a
+/// <see cref="T:Futured.RemoteException"/>). Cancelling a queued call removes it from the queue;
+/// cancelling a running call kills its worker (which is replaced) and cancels the task.</para>
+/// <para><c>Dispose</c>/<c>DisposeAsync</c> stops accepting work, waits for the calls already accepted,
+/// then closes every worker's standard input and kills any worker still running after a grace
+/// period. A worker also exits by itself when its standard input ends, so workers never outlive
+/// the parent process, even when it is killed.</para>
+/// </remarks>
+[<Sealed>]
+type Processed =
+    /// <summary>Creates a worker-process executor; no process starts until the first call.</summary>
+    /// <param name="maxWorkers">The most worker processes (and calls running at once).</param>
+    /// <exception cref="T:System.ArgumentOutOfRangeException">When <c>maxWorkers</c> is zero or negative.</exception>
+    new: maxWorkers: int -> Processed
+
+    /// <summary>The most worker processes, and calls running at once.</summary>
+    member MaxWorkers: int
+
+    /// <summary>Wraps a function so that each call runs in a worker process and returns a task of its result.</summary>
+    /// <param name="f">A function without captured state (see the remarks on <see cref="T:Futured.Processed"/>).</param>
+    /// <returns>A function whose calls queue on this executor.</returns>
+    /// <exception cref="T:System.ArgumentNullException">When <c>f</c> is null.</exception>
+    /// <exception cref="T:System.ArgumentException">When <c>f</c> captures state or comes from a dynamic
+    /// assembly; the message says why and what to do instead.</exception>
+    member Wrap: f: ('a -> 'b) -> ('a -> Task<'b>)
+
+    /// <summary>Wraps a delegate (a static method, or a lambda that captures nothing) for worker processes.</summary>
+    /// <param name="f">A delegate without captured state.</param>
+    /// <returns>A delegate whose calls queue on this executor.</returns>
+    /// <exception cref="T:System.ArgumentNullException">When <c>f</c> is null.</exception>
+    /// <exception cref="T:System.ArgumentException">When <c>f</c> captures state, is multicast, generic or
+    /// generated at run time.</exception>
+    member WrapFunc: f: Func<'a, 'b> -> Func<'a, Task<'b>>
+
+    /// <summary>Runs one call in a worker process.</summary>
+    /// <param name="f">A function without captured state.</param>
+    /// <param name="argument">Its argument, serialised to the worker as JSON.</param>
+    /// <param name="cancellationToken">Removes the call while it is queued; kills (and replaces) its worker
+    /// while it runs. Either way the task is cancelled.</param>
+    /// <returns>The task of the call's result.</returns>
+    /// <exception cref="T:System.ArgumentNullException">When <c>f</c> is null.</exception>
+    /// <exception cref="T:System.ArgumentException">When <c>f</c> captures state or comes from a dynamic assembly.</exception>
+    member Submit: f: ('a -> 'b) * argument: 'a * ?cancellationToken: CancellationToken -> Task<'b>
+
+    /// <summary>Stops accepting work, waits for every accepted call, then ends every worker process.</summary>
+    /// <returns>A task that completes when no worker process is left.</returns>
+    member DisposeAsync: unit -> ValueTask
+
+    /// <summary>
+    /// Runs <c>body value</c> for each value in a child process of its own (one call, then the process
+    /// exits), at most <c>maxWorkers</c> at once, taking values lazily; the same as <c>forked</c>, for
+    /// delegates (a static method or a lambda that captures nothing).
+    /// </summary>
+    /// <param name="values">The values, consumed lazily and serialised to the children as JSON.</param>
+    /// <param name="body">The body without captured state.</param>
+    /// <param name="maxWorkers">The most children running at once.</param>
+    /// <returns>A task that completes when every child has exited, faulted with a
+    /// <see cref="T:Futured.ForkedException"/> for the first child that failed.</returns>
+    /// <exception cref="T:System.ArgumentNullException">When <c>values</c> or <c>body</c> is null.</exception>
+    /// <exception cref="T:System.ArgumentOutOfRangeException">When <c>maxWorkers</c> is zero or negative.</exception>
+    /// <exception cref="T:System.ArgumentException">When <c>body</c> captures state.</exception>
+    static member Fork: values: seq<'a> * body: Action<'a> * maxWorkers: int -> Task
+
+    /// The process ids of the live workers.
+    member internal WorkerIds: int[]
+
+    interface IDisposable
+    interface IAsyncDisposable
+
+/// The wrapper over a shared worker-process executor, the original's <c>processed</c>.
+[<AutoOpen>]
+module Processes =
+
+    /// <summary>
+    /// Wraps a function so that each call runs in one of a shared pool of worker processes (as many as
+    /// the machine has processors, started on demand, ended when this process exits) and returns a
+    /// task of its result. The rules of <see cref="T:Futured.Processed"/> apply.
+    /// </summary>
+    /// <param name="f">A function without captured state.</param>
+    /// <returns>A function that starts a call and returns its task.</returns>
+    /// <exception cref="T:System.ArgumentNullException">When <c>f</c> is null.</exception>
+    /// <exception cref="T:System.ArgumentException">When <c>f</c> captures state or comes from a dynamic assembly.</exception>
+    val processed: f: ('a -> 'b) -> ('a -> Task<'b>)
+
+    /// <summary>
+    /// Runs <c>body value</c> for each value in a child process of its own (the original's
+    /// <c>forked</c>; .NET cannot fork, so each child is a fresh worker process that makes one call and
+    /// exits). Values are taken lazily, at most <c>maxWorkers</c> children run at once, in input
+    /// order. The first failure stops new children from starting; the task completes when every
+    /// child has exited.
+    /// </summary>
+    /// <param name="maxWorkers">The most children running at once.</param>
+    /// <param name="body">A function without captured state (the rules of <see cref="T:Futured.Processed"/>).</param>
+    /// <param name="values">The values, consumed lazily and serialised to the children as JSON.</param>
+    /// <returns>A task that completes when every child has exited, faulted with a
+    /// <see cref="T:Futured.ForkedException"/> (index, value, exit code, and the remote exception or
+    /// crash as inner exception) for the first child that failed.</returns>
+    /// <exception cref="T:System.ArgumentNullException">When <c>body</c> or <c>values</c> is null.</exception>
+    /// <exception cref="T:System.ArgumentOutOfRangeException">When <c>maxWorkers</c> is zero or negative.</exception>
+    /// <exception cref="T:System.ArgumentException">When <c>body</c> captures state or comes from a dynamic assembly.</exception>
+    val forked: maxWorkers: int -> body: ('a -> unit) -> values: seq<'a> -> Task
