@@ -296,6 +296,34 @@ catch (TimeoutException)
 var echo = Futures.Asynced((string word) => Futures.Command("echo", word).RunAsync());
 CheckSequence("Commands with Map", ["a\n", "b\n", "c\n"], await echo.Map(["a", "b", "c"], maxConcurrency: 2).ToListAsync());
 
+// Worker processes: static lambdas and methods cross to child .NET processes; arguments and results as JSON.
+var square = Futures.Processed(static (int n) => n * n);
+CheckSequence("Processed with Map", [1, 4, 9], await square.Map([1, 2, 3]).ToListAsync());
+var workerId = await Futures.Processed(static (int _) => Environment.ProcessId)(0);
+Check("Processed runs in another process", true, workerId != Environment.ProcessId);
+await using (var workers = new Processed(2))
+{
+    var mirror = workers.Wrap(static (Point p) => p with { X = p.X * 10, Y = p.Y + "!" });
+    Check("Processed.Wrap with a record", new Point(40, "p!"), await mirror(new Point(4, "p")));
+    try
+    {
+        var offset = delays.Length;
+        workers.Wrap((int n) => n + offset);
+        Check("a lambda with captured state", "ArgumentException", "accepted");
+    }
+    catch (ArgumentException e)
+    {
+        Check("a lambda with captured state is refused", true, e.Message.Contains("captured state", StringComparison.Ordinal));
+    }
+}
+var forkedFile = Path.Combine(Path.GetTempPath(), $"futured-forked-{Guid.NewGuid():N}");
+await Futures.Forked(
+    Enumerable.Range(0, 4).Select(i => new ForkJob(forkedFile, i)),
+    static job => File.AppendAllText(job.Path, $"{job.Index}\n"),
+    maxWorkers: 2);
+CheckSequence("Forked", [0, 1, 2, 3], File.ReadAllLines(forkedFile).Select(int.Parse).Order());
+File.Delete(forkedFile);
+
 // The README's C# snippets, with what they print checked.
 CheckSequence("README: wrapping functions", ["49 1024"], await ReadmeExamples.Capture(ReadmeExamples.WrappingFunctions));
 CheckSequence("README: executors", ["12 42", "10"], await ReadmeExamples.Capture(ReadmeExamples.Executors));

@@ -121,4 +121,20 @@ public static class ExecutorExtensions
         ArgumentNullException.ThrowIfNull(work);
         return executor.Submit(FuncConvert.FromFunc(work), Options.Some(cancellationToken));
     }
+
+    /// <summary>Wraps a delegate (a static method, or a lambda that captures nothing) so that each call runs in one of
+    /// this executor's worker processes; the argument and the result cross as JSON.</summary>
+    /// <typeparam name="T">The argument type.</typeparam>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <param name="executor">The worker-process executor.</param>
+    /// <param name="function">A delegate without captured state.</param>
+    /// <returns>A function whose calls queue on the executor.</returns>
+    /// <exception cref="ArgumentNullException">When <paramref name="executor"/> or <paramref name="function"/> is null.</exception>
+    /// <exception cref="ArgumentException">When <paramref name="function"/> captures state.</exception>
+    public static Func<T, Task<TResult>> Wrap<T, TResult>(this Processed executor, Func<T, TResult> function)
+    {
+        ArgumentNullException.ThrowIfNull(executor);
+        ArgumentNullException.ThrowIfNull(function);
+        return executor.WrapFunc(function);
+    }
 }

@@ -435,6 +435,38 @@ let tests =
                     Expect.equal bytes "ab"B "the bytes"
                 }
 
+            testTask "Futures.Processed and Processed.Wrap run delegates in worker processes"
+            <| fun () ->
+                task {
+                    let! pid =
+                        (Futures.Processed(Func<int, int>(fun _ -> Environment.ProcessId))).Invoke 0
+
+                    Expect.notEqual pid Environment.ProcessId "ran in another process"
+                    use pool = new Processed(1)
+                    let! doubled = (pool.Wrap(Func<int, int>(fun x -> x * 2))).Invoke 21
+                    Expect.equal doubled 42 "the result"
+                }
+
+            testTask "Futures.Forked runs the body for each value in child processes"
+            <| fun () ->
+                task {
+                    let file =
+                        IO.Path.Combine(IO.Path.GetTempPath(), $"futured-facade-{Guid.NewGuid():N}")
+
+                    try
+                        do!
+                            Futures.Forked(
+                                [ for i in 0..2 -> file, i ],
+                                Action<string * int>(fun (path, i) -> IO.File.AppendAllText(path, $"{i}\n")),
+                                2
+                            )
+
+                        let lines = IO.File.ReadAllLines file |> Array.map int |> Array.sort
+                        Expect.equal lines [| 0; 1; 2 |] "every body ran"
+                    finally
+                        IO.File.Delete file
+                }
+
             test "every facade member refuses null arguments, naming the parameter" {
                 let nullFunc: Func<int, int> = null
                 let nullFunc2: Func<int, int, int> = null
@@ -490,6 +522,13 @@ let tests =
                 nullNamed "work" (fun () -> limiter.Submit(null: Func<Task<int>>))
                 nullNamed "tasks" (fun () -> Futures.Waiting<int>(null: Task<int>[]))
                 let nullCommand = Unchecked.defaultof<Command>
+                nullNamed "function" (fun () -> Futures.Processed nullFunc)
+                nullNamed "values" (fun () -> Futures.Forked((null: int seq), Action<int> ignore, 1))
+                nullNamed "body" (fun () -> Futures.Forked([ 1 ], (null: Action<int>), 1))
+                nullNamed "executor" (fun () -> Unchecked.defaultof<Processed>.Wrap double')
+                use processes = new Processed(1)
+                nullNamed "function" (fun () -> processes.Wrap nullFunc)
+                outOfRangeNamed "maxWorkers" (fun () -> Futures.Forked([ 1 ], Action<int> ignore, 0))
                 nullNamed "program" (fun () -> Futures.Command(null, "x"))
                 nullNamed "arguments" (fun () -> Futures.Command("echo", (null: string[])))
                 nullNamed "script" (fun () -> Futures.Shell null)

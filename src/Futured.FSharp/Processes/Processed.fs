@@ -148,6 +148,10 @@ module Processes =
         Guard.notNull "f" f
         shared.Value.Wrap f
 
+    let processedFunc (f: Func<'a, 'b>) : Func<'a, Task<'b>> =
+        Guard.notNull "f" f
+        shared.Value.WrapFunc f
+
     let forked (maxWorkers: int) (body: 'a -> unit) (values: seq<'a>) : Task =
         Guard.positive "maxWorkers" maxWorkers
         Guard.notNull "body" body

@@ -108,6 +108,18 @@ module Processes =
     val processed: f: ('a -> 'b) -> ('a -> Task<'b>)
 
     /// <summary>
+    /// Like <c>processed</c>, for a delegate (a static method, or a lambda that captures nothing): each call
+    /// runs in the shared pool of worker processes. The form the C# facade's <c>Futures.Processed</c> uses,
+    /// since an F# function made from a delegate captures the delegate.
+    /// </summary>
+    /// <param name="f">A delegate without captured state.</param>
+    /// <returns>A delegate whose calls run in the shared pool.</returns>
+    /// <exception cref="T:System.ArgumentNullException">When <c>f</c> is null.</exception>
+    /// <exception cref="T:System.ArgumentException">When <c>f</c> captures state, is multicast, generic or
+    /// generated at run time.</exception>
+    val processedFunc: f: Func<'a, 'b> -> Func<'a, Task<'b>>
+
+    /// <summary>
     /// Runs <c>body value</c> for each value in a child process of its own (the original's
     /// <c>forked</c>; .NET cannot fork, so each child is a fresh worker process that makes one call and
     /// exits). Values are taken lazily, at most <c>maxWorkers</c> children run at once, in input
