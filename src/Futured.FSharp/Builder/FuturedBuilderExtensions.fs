@@ -157,16 +157,47 @@ module FuturedBuilderMediumPriority =
                 ResumableCode.TryFinallyAsync(
                     ResumableCode.While(
                         (fun () -> more.Value),
-                        ResumableCode.Delay(fun () ->
-                            this.Bind(
-                                enumerator.MoveNextAsync(),
-                                fun moved ->
-                                    if moved then
-                                        body enumerator.Current
+                        TaskCode<'TOverall, unit>(fun sm ->
+                            if __useResumableCode then
+                                // A move that completed synchronously (the common case) is read from a
+                                // stack local; only a pending one stores its awaiter in the state machine.
+                                let mutable __stack_ready = true
+                                let mutable __stack_moved = false
+                                let __stack_move = enumerator.MoveNextAsync()
+
+                                if __stack_move.IsCompletedSuccessfully then
+                                    __stack_moved <- __stack_move.Result
+                                else
+                                    let mutable awaiter = __stack_move.GetAwaiter()
+                                    let __stack_resumed = ResumableCode.Yield().Invoke(&sm)
+
+                                    // Resumption jumps past the initialisations above: set both again.
+                                    if __stack_resumed then
+                                        __stack_ready <- true
+                                        __stack_moved <- awaiter.GetResult()
                                     else
-                                        more.Value <- false
-                                        ResumableCode.Zero()
-                            ))
+                                        sm.Data.MethodBuilder.AwaitUnsafeOnCompleted(&awaiter, &sm)
+                                        __stack_ready <- false
+
+                                if not __stack_ready then
+                                    false
+                                elif __stack_moved then
+                                    (body enumerator.Current).Invoke(&sm)
+                                else
+                                    more.Value <- false
+                                    true
+                            else
+                                this
+                                    .Bind(
+                                        enumerator.MoveNextAsync(),
+                                        fun moved ->
+                                            if moved then
+                                                body enumerator.Current
+                                            else
+                                                more.Value <- false
+                                                ResumableCode.Zero()
+                                    )
+                                    .Invoke(&sm))
                     ),
                     ResumableCode<_, _>(fun sm ->
                         this.Bind(enumerator.DisposeAsync(), (fun () -> ResumableCode.Zero())).Invoke(&sm))
