@@ -337,6 +337,7 @@ CheckSequence(
     await ReadmeExamples.Capture(ReadmeExamples.MapFamily));
 CheckSequence("README: sync bridges", ["42 InvalidOperationException: boom"], await ReadmeExamples.Capture(ReadmeExamples.SyncBridges));
 CheckSequence("README: decorated", ["5 6"], await ReadmeExamples.Capture(ReadmeExamples.Decorated));
+CheckSequence("README: performance", ["333338333350000"], await ReadmeExamples.Capture(ReadmeExamples.Performance));
 
 await server.StopAsync();
 Console.WriteLine(failures == 0 ? "all results correct" : $"{failures} wrong result(s)");

@@ -122,4 +122,11 @@ internal static class ReadmeExamples
         var bounded = Futures.Decorate<IInventoryAsync>(new Inventory(), pool);
         Console.WriteLine($"{await inventory.CountAsync("apple")} {await bounded.CountAsync("banana")}"); // 5 6
     }
+
+    public static async Task Performance()
+    {
+        var square = Futures.Threaded((long n) => n * n);
+        var squares = await square.Map(Enumerable.Range(1, 100_000).Select(n => (long)n), maxConcurrency: 64).ToListAsync();
+        Console.WriteLine(squares.Sum()); // 333338333350000
+    }
 }
