@@ -28,6 +28,8 @@ type internal Limiter(limit: int, owner: string) =
         if last then
             drained.TrySetResult() |> ignore
 
+    let finished = Action<Task>(fun _ -> finishOne ())
+
     let release () =
         let next =
             lock sync (fun () ->
@@ -83,8 +85,8 @@ type internal Limiter(limit: int, owner: string) =
         if not admitted then
             Task.FromException<'T>(ObjectDisposedException owner)
         else
-            task {
-                try
+            let call =
+                task {
                     cancellationToken.ThrowIfCancellationRequested()
                     let waiter = tryEnter ()
 
@@ -103,9 +105,17 @@ type internal Limiter(limit: int, owner: string) =
                         return! start ()
                     finally
                         release ()
-                finally
-                    finishOne ()
-            }
+                }
+
+            // The call counts as accepted until its task has completed, so that Close's task never
+            // completes before the task of a call it waited for.
+            if call.IsCompleted then
+                finishOne ()
+            else
+                call.ContinueWith(finished, TaskContinuationOptions.ExecuteSynchronously)
+                |> ignore
+
+            call
 
     /// Refuses new work and returns a task that completes when every accepted call has finished.
     member _.Close() : Task =

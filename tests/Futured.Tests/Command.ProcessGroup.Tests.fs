@@ -1,0 +1,172 @@
+module Futured.Tests.CommandProcessGroup
+
+open System
+open System.IO
+open System.Threading
+open System.Threading.Tasks
+open Expecto
+open global.Futured
+open Futured.Tests.Support
+open Futured.Tests.ProcessTable
+
+[<Tests>]
+let tests =
+    testList
+        "commands process groups"
+        [
+            testTask "a timeout on sh -c 'sleep 30 & sleep 30' raises TimeoutException and leaves no sleep behind"
+            <| fun () ->
+                task {
+                    let dir = tempDirectory ()
+                    let pids = Path.Combine(dir, "pids")
+                    let orphan = Path.Combine(dir, "orphan")
+
+                    try
+                        // Records its own pid (the process group) and the background sleep's, then waits; a
+                        // third sleep, orphaned by a subshell, is no longer in the shell's process tree but
+                        // still in its group.
+                        let script =
+                            $"(sleep 30 & echo $! > '{orphan}'); sleep 30 & echo $$ $! > '{pids}'; sleep 30"
+
+                        let! _ =
+                            Command.shell script
+                            |> Command.withTimeout (TimeSpan.FromSeconds 3.0)
+                            |> Command.run
+                            |> throwsExactly<TimeoutException>
+
+                        match pidsIn pids @ pidsIn orphan with
+                        | [ group; background; orphaned ] ->
+                            // Well within the sleeps' own 30 s, so only a kill can pass this.
+                            do!
+                                eventuallyWithin
+                                    (TimeSpan.FromSeconds 10.0)
+                                    "no process of the group survives"
+                                    (fun () -> List.isEmpty (groupMembers group))
+
+                            Expect.isFalse (alive group) "the shell (and its foreground sleep) was killed"
+                            Expect.isFalse (alive background) "the background sleep was killed"
+                            Expect.isFalse (alive orphaned) "the orphaned sleep was killed"
+                        | other ->
+                            failtestf "the script should have recorded three pids before the timeout, got %A" other
+                    finally
+                        Directory.Delete(dir, true)
+                }
+
+            testTask "every process runs as the leader of its own process group"
+            <| fun () ->
+                task {
+                    // Fields 5 and 6 of /proc/<pid>/stat: the process group and the session.
+                    let! out = Command.shell "echo $$ $$; cut -d' ' -f5,6 /proc/$$/stat"
+                    let lines = out.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                    Expect.equal lines[1] lines[0] "process group = session = pid"
+                }
+
+            testTask "cancelling kills the whole process group and raises OperationCanceledException"
+            <| fun () ->
+                task {
+                    let dir = tempDirectory ()
+                    let pids = Path.Combine(dir, "pids")
+
+                    try
+                        use cts = new CancellationTokenSource()
+
+                        let running =
+                            Command.shell $"sleep 300 & echo $$ $! > '{pids}'; sleep 300"
+                            |> Command.withCancellation cts.Token
+                            |> Command.run
+
+                        do! eventually "the script recorded its pids" (fun () -> (pidsIn pids).Length = 2)
+                        cts.Cancel()
+                        let! _ = throws<OperationCanceledException> running
+                        let group = List.head (pidsIn pids)
+                        do! eventually "no process of the group survives" (fun () -> List.isEmpty (groupMembers group))
+                    finally
+                        Directory.Delete(dir, true)
+                }
+
+            testTask "cancelling a pipeline kills the process group of every stage"
+            <| fun () ->
+                task {
+                    let dir = tempDirectory ()
+                    let first = Path.Combine(dir, "first")
+                    let second = Path.Combine(dir, "second")
+
+                    try
+                        use cts = new CancellationTokenSource()
+
+                        let running =
+                            Command.shell $"echo $$ > '{first}'; sleep 300 & sleep 300"
+                            ||| Command.shell $"echo $$ > '{second}'; sleep 300 & cat"
+                            |> Command.withCancellation cts.Token
+                            |> Command.run
+
+                        do!
+                            eventually "both stages started" (fun () ->
+                                (pidsIn first).Length = 1 && (pidsIn second).Length = 1)
+
+                        cts.Cancel()
+                        let! _ = throws<OperationCanceledException> running
+
+                        for group in pidsIn first @ pidsIn second do
+                            do!
+                                eventually "no process of either group survives" (fun () ->
+                                    List.isEmpty (groupMembers group))
+                    finally
+                        Directory.Delete(dir, true)
+                }
+
+            testTask "a timeout on a pipeline kills the process group of every stage"
+            <| fun () ->
+                task {
+                    let dir = tempDirectory ()
+                    let first = Path.Combine(dir, "first")
+                    let second = Path.Combine(dir, "second")
+
+                    try
+                        let! _ =
+                            Command.shell $"echo $$ > '{first}'; sleep 30 & sleep 30"
+                            ||| Command.shell $"echo $$ > '{second}'; sleep 30 & cat"
+                            |> Command.withTimeout (TimeSpan.FromSeconds 3.0)
+                            |> Command.run
+                            |> throwsExactly<TimeoutException>
+
+                        let groups = pidsIn first @ pidsIn second
+                        Expect.equal groups.Length 2 "both stages started before the timeout"
+
+                        for group in groups do
+                            do!
+                                eventuallyWithin
+                                    (TimeSpan.FromSeconds 10.0)
+                                    "no process of either group survives"
+                                    (fun () -> List.isEmpty (groupMembers group))
+                    finally
+                        Directory.Delete(dir, true)
+                }
+
+            testTask "a token cancelled before the run starts no process"
+            <| fun () ->
+                task {
+                    let dir = tempDirectory ()
+
+                    try
+                        let marker = Path.Combine(dir, "ran")
+
+                        let! _ =
+                            Command.shell $"touch '{marker}'"
+                            |> Command.withCancellation (CancellationToken true)
+                            |> Command.run
+                            |> throws<OperationCanceledException>
+
+                        Expect.isFalse (File.Exists marker) "nothing ran"
+                    finally
+                        Directory.Delete(dir, true)
+                }
+
+            testTask "background processes a successful command leaves behind are killed when it exits"
+            <| fun () ->
+                task {
+                    let! out = Command.shell "sleep 300 >/dev/null 2>&1 & echo $!"
+                    let background = int (out.Trim())
+                    do! eventually "the background sleep was killed" (fun () -> not (alive background))
+                }
+        ]

@@ -1,0 +1,301 @@
+module Futured.Tests.CommandRun
+
+open System
+open System.IO
+open System.Text
+open System.Threading
+open System.Threading.Tasks
+open Expecto
+open global.Futured
+open Futured.Tests.Support
+open Futured.Tests.ProcessTable
+
+[<Tests>]
+let tests =
+    testList
+        "commands"
+        [
+            testTask "run gives the standard output of echo"
+            <| fun () ->
+                task {
+                    let! out = command "echo" [ "hello"; "world" ] |> Command.run
+                    Expect.equal out "hello world\n" "stdout, exactly"
+                }
+
+            testTask "awaiting a command in task { } gives its standard output"
+            <| fun () ->
+                task {
+                    let! out = command "echo" [ "awaited" ]
+                    Expect.equal out "awaited\n" "let! on a Command"
+                }
+
+            testTask "a command is cold: each await starts a new process"
+            <| fun () ->
+                task {
+                    let cmd = Command.shell "echo $$"
+                    let! first = cmd
+                    let! second = cmd
+                    Expect.notEqual first second "two runs, two processes"
+                }
+
+            testTask "arguments are passed as they are, with no shell splitting"
+            <| fun () ->
+                task {
+                    let! out = command "printf" [ "%s|"; "a b"; "$HOME"; "'q'" ]
+                    Expect.equal out "a b|$HOME|'q'|" "each argument intact"
+                }
+
+            testTask "runBytes gives binary output byte for byte"
+            <| fun () ->
+                task {
+                    let! bytes = command "printf" [ "\\000\\001\\377A" ] |> Command.runBytes
+                    Expect.equal bytes [| 0uy; 1uy; 255uy; 65uy |] "raw bytes"
+                }
+
+            testTask "a non-zero exit raises CommandException with exit code, program, arguments and standard error"
+            <| fun () ->
+                task {
+                    let! e =
+                        Command.shell "echo partial; echo 'it went wrong' >&2; exit 3"
+                        |> Command.run
+                        |> throwsExactly<CommandException>
+
+                    Expect.equal e.ExitCode (Nullable 3) "exit code"
+                    Expect.equal e.Program "/bin/sh" "program"
+
+                    Expect.equal
+                        (List.ofSeq e.Arguments)
+                        [ "-c"; "echo partial; echo 'it went wrong' >&2; exit 3" ]
+                        "arguments"
+
+                    Expect.equal e.StandardError "it went wrong\n" "standard error"
+                    Expect.stringContains e.Message "exited with code 3" "message: the code"
+                    Expect.stringContains e.Message "it went wrong" "message: the standard error"
+                }
+
+            testTask "a program that does not exist raises CommandException naming it, with no exit code"
+            <| fun () ->
+                task {
+                    let! e =
+                        command "futured-no-such-program" [ "x" ]
+                        |> Command.run
+                        |> throwsExactly<CommandException>
+
+                    Expect.isFalse e.ExitCode.HasValue "never started"
+                    Expect.equal e.Program "futured-no-such-program" "program"
+                    Expect.stringContains e.Message "'futured-no-such-program' was not found" "named in the message"
+                }
+
+            testTask "a path that does not exist raises CommandException naming it"
+            <| fun () ->
+                task {
+                    let! e =
+                        command "./futured/no-such-tool" []
+                        |> Command.run
+                        |> throwsExactly<CommandException>
+
+                    Expect.stringContains e.Message "'./futured/no-such-tool' was not found" "named"
+                }
+
+            testTask "standard error keeps only its last 64 KiB"
+            <| fun () ->
+                task {
+                    // 20000 lines of 7 bytes (more than twice the kept tail) on stderr, then a last line.
+                    let script =
+                        "i=0; while [ $i -lt 20000 ]; do echo 'noise!' >&2; i=$((i+1)); done; echo the-end >&2; exit 1"
+
+                    let! e = Command.shell script |> Command.run |> throwsExactly<CommandException>
+                    Expect.isLessThanOrEqual e.StandardError.Length (64 * 1024) "bounded"
+                    Expect.isTrue (e.StandardError.EndsWith "noise!\nthe-end\n") "the tail is kept"
+                }
+
+            testTask "Command.shell runs a script through /bin/sh -c"
+            <| fun () ->
+                task {
+                    let! out = Command.shell "echo $((6 * 7)) | tr 4 X"
+                    Expect.equal out "X2\n" "shell syntax works"
+                }
+
+            testTask "the working directory and environment variables reach the process"
+            <| fun () ->
+                task {
+                    let dir = tempDirectory ()
+
+                    try
+                        let! out =
+                            Command.shell "pwd; echo \"$FUTURED_A-$FUTURED_B\"; echo \"${HOME:-no home}\""
+                            |> Command.withWorkingDirectory dir
+                            |> Command.withEnvironment
+                                [ "FUTURED_A", "1"; "FUTURED_B", "2"; "FUTURED_A", "3"; "HOME", null ]
+
+                        Expect.equal out $"{dir}\n3-2\nno home\n" "directory, variables (later pairs win, null removes)"
+                    finally
+                        Directory.Delete dir
+                }
+
+            testTask "a PATH set for the command is where its program is looked up"
+            <| fun () ->
+                task {
+                    let! e =
+                        command "echo" [ "x" ]
+                        |> Command.withEnvironment [ "PATH", "/nonexistent" ]
+                        |> Command.run
+                        |> throwsExactly<CommandException>
+
+                    Expect.stringContains e.Message "'echo' was not found" "looked up in the command's PATH"
+                }
+
+            testTask "standard input comes from text, bytes, a stream or another command"
+            <| fun () ->
+                task {
+                    let cat = command "cat" []
+                    let! fromText = cat |> Command.withInputText "text ✓\n"
+
+                    let! fromBytes =
+                        cat |> Command.withInputBytes [| 1uy; 2uy; 0uy |] |> Command.runBytes
+
+                    use stream = new MemoryStream(Encoding.UTF8.GetBytes "streamed")
+                    let! fromStream = cat |> Command.withInputStream stream
+                    let! fromCommand = cat |> Command.withInput (command "echo" [ "upstream" ])
+                    let! fromMember = cat.WithStandardInput "member"
+                    Expect.equal fromText "text ✓\n" "text, UTF-8"
+                    Expect.equal fromBytes [| 1uy; 2uy; 0uy |] "bytes"
+                    Expect.equal fromStream "streamed" "stream"
+                    Expect.equal fromCommand "upstream\n" "command"
+                    Expect.equal fromMember "member" "the fluent member"
+                }
+
+            testTask "the fluent With members build the same commands as the module"
+            <| fun () ->
+                task {
+                    let cmd =
+                        (command "sh" [ "-c"; "exit 9" ])
+                            .WithArguments([ "-c"; "cat; echo \"$X\"" ])
+                            .WithEnvironmentVariables(readOnlyDict [ "X", "x" ])
+                            .WithStandardInput("in ")
+                            .WithTimeout(generous)
+                            .WithCancellation(CancellationToken.None)
+
+                    Expect.equal cmd.Program "sh" "program"
+                    Expect.equal (List.ofSeq cmd.Arguments) [ "-c"; "cat; echo \"$X\"" ] "arguments replaced"
+                    let! out = cmd
+                    Expect.equal out "in x\n" "ran with its options"
+                }
+
+            testTask "ToString shows the command as a shell would read it"
+            <| fun () ->
+                task {
+                    let cmd =
+                        command "grep" [ "-c"; "a b"; "it's" ]
+                        |> Command.withInput (command "seq" [ "3" ])
+
+                    Expect.equal (string cmd) "seq 3 | grep -c 'a b' 'it'\\''s'" "quoted"
+                }
+
+            testCase "bad input raises argument exceptions naming the parameter"
+            <| fun () ->
+                let cmd = command "true" []
+                let nullCommand = Unchecked.defaultof<Command>
+
+                let name (e: ArgumentException) = e.ParamName
+
+                Expect.equal
+                    (name (raises<ArgumentNullException>(fun () -> command null [] |> ignore)))
+                    "program"
+                    "program"
+
+                Expect.equal
+                    (name (raises<ArgumentException>(fun () -> command "" [] |> ignore)))
+                    "program"
+                    "empty program"
+
+                Expect.equal
+                    (name (
+                        raises<ArgumentNullException>(fun () -> command "ls" Unchecked.defaultof<string list> |> ignore)
+                    ))
+                    "arguments"
+                    "arguments"
+
+                Expect.equal
+                    (name (raises<ArgumentNullException>(fun () -> command "ls" [ null ] |> ignore)))
+                    "arguments"
+                    "an argument"
+
+                Expect.equal
+                    (name (raises<ArgumentNullException>(fun () -> Command.shell null |> ignore)))
+                    "script"
+                    "script"
+
+                Expect.equal
+                    (name (raises<ArgumentNullException>(fun () -> Command.run nullCommand |> ignore)))
+                    "command"
+                    "run"
+
+                Expect.equal
+                    (name (raises<ArgumentNullException>(fun () -> Command.runBytes nullCommand |> ignore)))
+                    "command"
+                    "runBytes"
+
+                Expect.equal
+                    (name (raises<ArgumentNullException>(fun () -> Command.lines nullCommand |> ignore)))
+                    "command"
+                    "lines"
+
+                Expect.equal
+                    (name (raises<ArgumentNullException>(fun () -> Command.pipe nullCommand cmd |> ignore)))
+                    "next"
+                    "pipe"
+
+                Expect.equal
+                    (name (raises<ArgumentNullException>(fun () -> cmd ||| nullCommand |> ignore)))
+                    "next"
+                    "|||"
+
+                Expect.equal
+                    (name (raises<ArgumentNullException>(fun () -> Command.withInput nullCommand cmd |> ignore)))
+                    "source"
+                    "withInput"
+
+                Expect.equal
+                    (name (raises<ArgumentNullException>(fun () -> Command.withWorkingDirectory null cmd |> ignore)))
+                    "path"
+                    "withWorkingDirectory"
+
+                Expect.equal
+                    (name (raises<ArgumentNullException>(fun () -> Command.withInputText null cmd |> ignore)))
+                    "text"
+                    "withInputText"
+
+                Expect.equal
+                    (name (raises<ArgumentNullException>(fun () -> Command.withInputBytes null cmd |> ignore)))
+                    "bytes"
+                    "withInputBytes"
+
+                let writeOnly =
+                    new FileStream(Path.GetTempFileName(), FileMode.Open, FileAccess.Write)
+
+                Expect.equal
+                    (name (raises<ArgumentException>(fun () -> Command.withInputStream writeOnly cmd |> ignore)))
+                    "stream"
+                    "an unreadable stream"
+
+                writeOnly.Dispose()
+
+                Expect.equal
+                    (name (raises<ArgumentException>(fun () -> Command.withEnvironment [ "A=B", "x" ] cmd |> ignore)))
+                    "variables"
+                    "a name with '='"
+
+                Expect.equal
+                    (name (
+                        raises<ArgumentOutOfRangeException>(fun () ->
+                            Command.withTimeout (TimeSpan.FromSeconds -1.0) cmd |> ignore)
+                    ))
+                    "timeout"
+                    "a negative timeout"
+
+                Expect.equal
+                    (name (raises<ArgumentNullException>(fun () -> Command.withTimeout generous nullCommand |> ignore)))
+                    "command"
+                    "withTimeout on null"
+        ]
