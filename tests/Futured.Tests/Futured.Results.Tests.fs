@@ -128,6 +128,23 @@ let tests =
                     Expect.isLessThan clock.Elapsed generous "the deadline fired"
                 }
 
+            testTask "the deadline's clock starts at the first MoveNextAsync, so completed results still come first"
+            <| fun () ->
+                task {
+                    let never = TaskCompletionSource<int>()
+
+                    let stream =
+                        Futured.resultsWithin (TimeSpan.FromMilliseconds 200.0) [ Task.FromResult 1; never.Task ]
+
+                    let e = stream.GetAsyncEnumerator()
+                    // Longer than the deadline: had the clock started with the enumerator, it would have passed.
+                    do! Task.Delay(TimeSpan.FromMilliseconds 400.0)
+                    let! first = next e
+                    Expect.equal first 1 "the completed result"
+                    let! _ = throws<TimeoutException>(e.MoveNextAsync().AsTask())
+                    do! e.DisposeAsync()
+                }
+
             testTask "cancelling the enumerator's token raises OperationCanceledException"
             <| fun () ->
                 task {

@@ -76,10 +76,21 @@ type internal Pass<'a, 'b, 'r>(plan: Plan<'a, 'b, 'r>, consumerToken: Cancellati
         else
             Channel.CreateUnbounded<struct ('a * Task<'b>)>(UnboundedChannelOptions(SingleReader = true))
 
+    // The deadline's clock starts at the first MoveNextAsync (armDeadline), not when the enumerator is
+    // created, so that results already completed by then are always yielded before a TimeoutException.
     let deadline =
         match plan.Timeout with
-        | ValueSome t when t <> Timeout.InfiniteTimeSpan -> new CancellationTokenSource(t)
+        | ValueSome t when t <> Timeout.InfiniteTimeSpan -> new CancellationTokenSource()
         | _ -> null
+
+    let mutable deadlineArmed = false
+
+    let armDeadline () =
+        if not deadlineArmed then
+            deadlineArmed <- true
+
+            if not (isNull deadline) then
+                deadline.CancelAfter plan.Timeout.Value
 
     let stopSource =
         if not needsSource then
@@ -441,6 +452,8 @@ type internal Pass<'a, 'b, 'r>(plan: Plan<'a, 'b, 'r>, consumerToken: Cancellati
         if stopped then
             ValueTask<bool> false
         else
+            armDeadline ()
+
             try
                 if cancelled () then
                     fail (stopReason ())
