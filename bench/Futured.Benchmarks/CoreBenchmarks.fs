@@ -7,6 +7,7 @@ open System.Threading
 open System.Threading.Tasks
 open BenchmarkDotNet.Attributes
 open Futured
+open Futured.Benchmarks.Drain
 
 /// The trivial call every row runs.
 let private inc (x: int) = x + 1
@@ -16,24 +17,6 @@ let private incLater (x: int) : Task<int> =
     task {
         do! Task.Yield()
         return x + 1
-    }
-
-/// Enumerates a stream to its end, adding up what `value` reads from each item.
-let private sumBy (value: 'T -> int) (xs: IAsyncEnumerable<'T>) : Task<int64> =
-    task {
-        let e = xs.GetAsyncEnumerator()
-        let mutable sum = 0L
-
-        let! first = e.MoveNextAsync()
-        let mutable go = first
-
-        while go do
-            sum <- sum + int64 (value e.Current)
-            let! moved = e.MoveNextAsync()
-            go <- moved
-
-        do! e.DisposeAsync()
-        return sum
     }
 
 /// `Futured.map` in input order over `threaded`, against `Task.Run` for every item awaited in input order.

@@ -7,6 +7,7 @@ open System.Collections.Generic
 open System.Diagnostics
 open System.Threading.Tasks
 open Futured
+open Futured.Benchmarks.Drain
 
 /// The figures of a bounded map run.
 type MapFigures =
@@ -35,23 +36,6 @@ let peakWorkingSet () =
     use self = Process.GetCurrentProcess()
     self.Refresh()
     self.PeakWorkingSet64
-
-/// Enumerates a stream to its end and adds up what `value` reads from each item.
-let private sumBy (value: 'T -> int) (xs: IAsyncEnumerable<'T>) : Task<int64> =
-    task {
-        let e = xs.GetAsyncEnumerator()
-        let mutable sum = 0L
-        let! first = e.MoveNextAsync()
-        let mutable go = first
-
-        while go do
-            sum <- sum + int64 (value e.Current)
-            let! moved = e.MoveNextAsync()
-            go <- moved
-
-        do! e.DisposeAsync()
-        return sum
-    }
 
 /// The sum of 1 .. n, what adding one to every item of 0 .. n-1 must give.
 let private expected (n: int) = int64 n * (int64 n + 1L) / 2L
