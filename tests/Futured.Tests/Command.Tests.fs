@@ -272,7 +272,14 @@ let tests =
                     "withInputBytes"
 
                 let writeOnly =
-                    new FileStream(Path.GetTempFileName(), FileMode.Open, FileAccess.Write)
+                    new FileStream(
+                        Path.GetTempFileName(),
+                        FileMode.Open,
+                        FileAccess.Write,
+                        FileShare.None,
+                        4096,
+                        FileOptions.DeleteOnClose
+                    )
 
                 Expect.equal
                     (name (raises<ArgumentException>(fun () -> Command.withInputStream writeOnly cmd |> ignore)))
