@@ -13,25 +13,7 @@ let tests =
         "asCompleted"
         [
             property "asCompleted yields exactly the completion order" permutations
-            <| fun perm ->
-                task {
-                    let tcs = sources perm.Length
-                    let e = (Futured.asCompleted [ for t in tcs -> t.Task ]).GetAsyncEnumerator()
-                    let yielded = ResizeArray()
-
-                    for i in perm do
-                        let pending = e.MoveNextAsync()
-                        tcs[i].SetResult i
-                        let! moved = pending
-
-                        if moved then
-                            yielded.Add e.Current
-
-                    let! last = e.MoveNextAsync()
-                    do! e.DisposeAsync()
-                    return List.ofSeq yielded = List.ofArray perm && not last
-                }
-                |> await'
+            <| yieldsCompletionOrder Futured.asCompleted
 
             property
                 "a fault surfaces once, at its place in the completion order, with its original type"

@@ -26,28 +26,7 @@ let tests =
                 failure.IsNone && items = [ for i in 0 .. perm.Length - 1 -> i * 10 ]
 
             property "asCompletedWith yields exactly the completion order" permutations
-            <| fun perm ->
-                task {
-                    let tcs = sources perm.Length
-
-                    let e =
-                        (Futured.asCompletedWith MapOptions.Default [ for t in tcs -> t.Task ]).GetAsyncEnumerator()
-
-                    let yielded = ResizeArray()
-
-                    for i in perm do
-                        let pending = e.MoveNextAsync()
-                        tcs[i].SetResult i
-                        let! moved = pending
-
-                        if moved then
-                            yielded.Add e.Current
-
-                    let! last = e.MoveNextAsync()
-                    do! e.DisposeAsync()
-                    return List.ofSeq yielded = List.ofArray perm && not last
-                }
-                |> await'
+            <| yieldsCompletionOrder (Futured.asCompletedWith MapOptions.Default)
 
             testTask "resultsWith with Order AsCompleted yields in completion order"
             <| fun () ->

@@ -163,3 +163,25 @@ let raises<'E when 'E :> exn> (f: unit -> unit) : 'E =
     with
     | :? 'E as e -> e
     | e -> failtestf "expected %s, got %O" typeof<'E>.Name e
+
+/// Completes one TaskCompletionSource per step in the permutation's order, reading one item after each, and
+/// checks that the stream built over their tasks yielded exactly that completion order and then ended.
+let yieldsCompletionOrder (stream: seq<Task<int>> -> IAsyncEnumerable<int>) (perm: int[]) : bool =
+    task {
+        let tcs = sources perm.Length
+        let e = (stream [ for t in tcs -> t.Task ]).GetAsyncEnumerator()
+        let yielded = ResizeArray()
+
+        for i in perm do
+            let pending = e.MoveNextAsync()
+            tcs[i].SetResult i
+            let! moved = pending
+
+            if moved then
+                yielded.Add e.Current
+
+        let! last = e.MoveNextAsync()
+        do! e.DisposeAsync()
+        return List.ofSeq yielded = List.ofArray perm && not last
+    }
+    |> await'
