@@ -44,7 +44,7 @@ type MapOptions =
         }
 
 module internal MapOptions =
-    /// Raises ArgumentOutOfRangeException for a bound ≤ 0 or a negative timeout.
+    /// Raises ArgumentOutOfRangeException for a bound ≤ 0 or a timeout that Guard.timeout rejects.
     let validate (options: MapOptions) =
         match options.MaxConcurrency with
         | Some n when n <= 0 ->
@@ -52,6 +52,8 @@ module internal MapOptions =
         | _ -> ()
 
         match options.Timeout with
-        | Some t when t < TimeSpan.Zero && t <> Timeout.InfiniteTimeSpan ->
-            raise (ArgumentOutOfRangeException("options", t, "MapOptions.Timeout must not be negative."))
-        | _ -> ()
+        | Some t ->
+            match Guard.timeoutMessage "MapOptions.Timeout" t with
+            | null -> ()
+            | message -> raise (ArgumentOutOfRangeException("options", t, message))
+        | None -> ()

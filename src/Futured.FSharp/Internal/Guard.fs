@@ -15,7 +15,25 @@ module internal Guard =
         if value <= 0 then
             raise (ArgumentOutOfRangeException(name, value, $"{name} must be greater than zero."))
 
-    /// Raises ArgumentOutOfRangeException for a negative (or non-finite) timeout.
+    /// The longest deadline the runtime's timers accept (UInt32.MaxValue - 1 milliseconds, about 49.7 days).
+    let maxTimeout = TimeSpan.FromMilliseconds(float UInt32.MaxValue - 1.0)
+
+    /// The one rule for every timeout the library takes: Timeout.InfiniteTimeSpan means no deadline; any
+    /// other negative value, or one beyond the runtime's timer limit (about 49.7 days, e.g. TimeSpan.MaxValue),
+    /// is rejected where it is given with an ArgumentOutOfRangeException naming the parameter, never later at
+    /// run time and never silently turned into "no deadline".
+    let timeoutMessage (name: string) (value: TimeSpan) =
+        if value = Threading.Timeout.InfiniteTimeSpan then
+            null
+        elif value < TimeSpan.Zero then
+            $"{name} must not be negative (use Timeout.InfiniteTimeSpan for no deadline)."
+        elif value > maxTimeout then
+            $"{name} must be at most {maxTimeout} (the runtime's timer limit); use Timeout.InfiniteTimeSpan for no deadline."
+        else
+            null
+
+    /// Raises ArgumentOutOfRangeException naming the parameter for a timeout the rule above rejects.
     let timeout (name: string) (value: TimeSpan) =
-        if value < TimeSpan.Zero && value <> Threading.Timeout.InfiniteTimeSpan then
-            raise (ArgumentOutOfRangeException(name, value, $"{name} must not be negative."))
+        match timeoutMessage name value with
+        | null -> ()
+        | message -> raise (ArgumentOutOfRangeException(name, value, message))
