@@ -14,7 +14,8 @@ public static partial class Futures
     /// <returns>The command.</returns>
     /// <exception cref="ArgumentNullException">When <paramref name="program"/>, <paramref name="arguments"/> or one
     /// of them is null.</exception>
-    /// <exception cref="ArgumentException">When <paramref name="program"/> is empty.</exception>
+    /// <exception cref="ArgumentException">When <paramref name="program"/> is empty, or <paramref name="program"/> or an
+    /// argument contains a NUL character (the operating system would cut it off there).</exception>
     public static Command Command(string program, params string[] arguments)
     {
         ArgumentNullException.ThrowIfNull(program);
@@ -26,6 +27,7 @@ public static partial class Futures
     /// <param name="script">The shell script.</param>
     /// <returns>The command.</returns>
     /// <exception cref="ArgumentNullException">When <paramref name="script"/> is null.</exception>
+    /// <exception cref="ArgumentException">When <paramref name="script"/> contains a NUL character.</exception>
     public static Command Shell(string script)
     {
         ArgumentNullException.ThrowIfNull(script);

@@ -1,6 +1,7 @@
 module Futured.Tests.CommandProcessGroup
 
 open System
+open System.Diagnostics
 open System.IO
 open System.Threading
 open System.Threading.Tasks
@@ -8,6 +9,7 @@ open Expecto
 open global.Futured
 open Futured.Tests.Support
 open Futured.Tests.ProcessTable
+open Futured.Internal
 
 [<Tests>]
 let tests =
@@ -168,5 +170,80 @@ let tests =
                     let! out = Command.shell "sleep 300 >/dev/null 2>&1 & echo $!"
                     let background = int (out.Trim())
                     do! eventually "the background sleep was killed" (fun () -> not (alive background))
+                }
+        ]
+
+/// The kernel's cursor for the next pid: writing n - 1 makes the next process started get pid n, if it is free.
+let private lastPid = "/proc/sys/kernel/ns_last_pid"
+
+/// Starts setsid(1) with a shell script, so that the shell leads its own process group, with its standard input
+/// and output piped to this process.
+let private startLeader (script: string) =
+    let info =
+        ProcessStartInfo(
+            ProcessGroup.setsid.Value.Value,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false
+        )
+
+    for argument in [ "/bin/sh"; "-c"; script ] do
+        info.ArgumentList.Add argument
+
+    Process.Start info
+
+/// Moving the kernel's pid cursor back makes pids of processes that just ended come back at once, so these run
+/// alone, after every parallel test.
+[<Tests>]
+let reuse =
+    testSequenced
+    <| testList
+        "commands process groups, reused pids"
+        [
+            testTask "the group kill after a command was reaped never reaches a new process group that reuses its pid"
+            <| fun () ->
+                task {
+                    if not (File.Exists lastPid) || Environment.UserName <> "root" then
+                        skiptest $"moving the pid cursor ({lastPid}) needs root"
+
+                    let mutable outcome = None
+                    let mutable attempts = 0
+
+                    // Another process on the machine may take the pid first: try again then.
+                    while outcome.IsNone && attempts < 50 do
+                        attempts <- attempts + 1
+                        // A command that leads its own group and leaves nothing behind; it ends when its input closes.
+                        use finished = startLeader "read -r _"
+                        use leader = GroupLeader.Track finished
+                        Expect.isTrue leader.Pinned "tracked through a pidfd while it runs"
+                        finished.StandardInput.Close()
+                        do! finished.WaitForExitAsync()
+                        // It is reaped and its group is empty: the kernel may give its pid to the next process.
+                        File.WriteAllText(lastPid, string (leader.Pid - 1))
+                        use stranger = startLeader "read -r _; echo alive"
+
+                        try
+                            if stranger.Id = leader.Pid then
+                                // The unrelated process now leads a group with the reaped command's pid: what the
+                                // command's exit, a late cancellation or a cut-off pipe would kill must miss it.
+                                leader.KillGroup()
+                                leader.KillTree()
+                                // A SIGKILL sent to it above is pending before it reads this line, so it never answers.
+                                try
+                                    stranger.StandardInput.WriteLine "go"
+                                    stranger.StandardInput.Close()
+                                with :? IOException ->
+                                    // Already gone: the pipe is broken.
+                                    ()
+
+                                let! answer = stranger.StandardOutput.ReadLineAsync()
+                                outcome <- Some answer
+                        finally
+                            if not stranger.HasExited then
+                                stranger.Kill()
+
+                            stranger.WaitForExit()
+
+                    Expect.equal outcome (Some "alive") "the process that reuses the pid was not killed"
                 }
         ]

@@ -305,4 +305,86 @@ let tests =
                     (name (raises<ArgumentNullException>(fun () -> Command.withTimeout generous nullCommand |> ignore)))
                     "command"
                     "withTimeout on null"
+
+            testCase
+                "a NUL in the program, an argument, the script, a variable or the working directory raises ArgumentException naming the parameter"
+            <| fun () ->
+                // The operating system takes C strings: anything after a NUL would be cut off without a word.
+                let cmd = command "true" []
+
+                let refused (parameter: string) (what: string) (build: unit -> Command) =
+                    let e = raises<ArgumentException>(fun () -> build () |> ignore)
+                    Expect.equal e.ParamName parameter $"{what}: the parameter"
+                    Expect.stringContains e.Message "NUL" $"{what}: the message says why"
+
+                refused "arguments" "an argument" (fun () -> command "echo" [ "nul\000inside" ])
+                refused "program" "the program" (fun () -> command "ec\000ho" [ "x" ])
+                refused "arguments" "WithArguments" (fun () -> cmd.WithArguments [ "a"; "b\000" ])
+                refused "script" "a shell script" (fun () -> Command.shell "echo nul\000inside")
+                refused "variables" "a variable's value" (fun () -> cmd |> Command.withEnvironment [ "X", "a\000b" ])
+                refused "variables" "a variable's name" (fun () -> cmd |> Command.withEnvironment [ "X\000Y", "ab" ])
+
+                refused "variables" "WithEnvironmentVariables" (fun () ->
+                    cmd.WithEnvironmentVariables(readOnlyDict [ "X", "\000" ]))
+
+                refused "path" "the working directory" (fun () -> cmd |> Command.withWorkingDirectory "/tmp\000/x")
+                refused "path" "WithWorkingDirectory" (fun () -> cmd.WithWorkingDirectory "\000")
+
+            testTask "a missing working directory raises CommandException naming the directory, and nothing starts"
+            <| fun () ->
+                task {
+                    let dir = tempDirectory ()
+                    let missing = Path.Combine(dir, "missing")
+                    let marker = Path.Combine(dir, "ran")
+
+                    try
+                        let touch =
+                            Command.shell $"touch '{marker}'" |> Command.withWorkingDirectory missing
+
+                        let named (what: string) (e: CommandException) =
+                            Expect.stringContains e.Message $"'{missing}'" $"{what}: the directory is named"
+                            Expect.isFalse (e.Message.Contains "setsid") $"{what}: the launcher is not blamed"
+                            Expect.isFalse e.ExitCode.HasValue $"{what}: no exit code"
+
+                        let! alone = touch |> Command.run |> throwsExactly<CommandException>
+                        named "run" alone
+
+                        let! first =
+                            touch ||| command "cat" [] |> Command.run |> throwsExactly<CommandException>
+
+                        named "the first stage of a pipeline" first
+                        let! items, failure = collect (Command.lines touch)
+                        Expect.isEmpty items "lines: nothing"
+
+                        match failure with
+                        | Some(:? CommandException as e) -> named "lines" e
+                        | other -> failtestf "lines should end with CommandException, got %A" other
+
+                        Expect.isFalse (File.Exists marker) "no stage ran"
+                    finally
+                        Directory.Delete(dir, true)
+                }
+
+            testTask
+                "withTimeout and WithTimeout refuse a timeout beyond the timer limit naming the parameter, and take Timeout.InfiniteTimeSpan as no deadline"
+            <| fun () ->
+                task {
+                    let cmd = command "echo" [ "ok" ]
+
+                    for tooLong in [ TimeSpan.MaxValue; TimeSpan.FromDays 50.0 ] do
+                        let e =
+                            raises<ArgumentOutOfRangeException>(fun () -> cmd |> Command.withTimeout tooLong |> ignore)
+
+                        Expect.equal e.ParamName "timeout" $"withTimeout {tooLong}"
+
+                        let e =
+                            raises<ArgumentOutOfRangeException>(fun () -> cmd.WithTimeout tooLong |> ignore)
+
+                        Expect.equal e.ParamName "timeout" $"WithTimeout {tooLong}"
+
+                    let! unbounded = cmd |> Command.withTimeout Timeout.InfiniteTimeSpan
+                    Expect.equal unbounded "ok\n" "no deadline"
+                    let! withinLimit = cmd.WithTimeout(TimeSpan.FromDays 49.0)
+                    Expect.equal withinLimit "ok\n" "a deadline just within the limit"
+                }
         ]

@@ -435,6 +435,25 @@ let tests =
                     Expect.equal bytes "ab"B "the bytes"
                 }
 
+            testTask
+                "Futures.Command refuses a NUL and a timeout beyond the timer limit naming the parameter, and takes an infinite timeout"
+            <| fun () ->
+                task {
+                    let named (parameter: string) (build: unit -> Command) =
+                        let e = raises<ArgumentException>(fun () -> build () |> ignore)
+                        Expect.equal e.ParamName parameter $"names {parameter}"
+
+                    named "arguments" (fun () -> Futures.Command("echo", "nul\000inside"))
+                    named "program" (fun () -> Futures.Command("ec\000ho"))
+                    named "script" (fun () -> Futures.Shell "echo nul\000inside")
+                    outOfRangeNamed "timeout" (fun () -> Futures.Command("echo", "x").WithTimeout TimeSpan.MaxValue)
+
+                    let! out =
+                        Futures.Command("echo", "x").WithTimeout(Timeout.InfiniteTimeSpan).RunAsync()
+
+                    Expect.equal out "x\n" "no deadline"
+                }
+
             testTask "Futures.Processed and Processed.Wrap run delegates in worker processes"
             <| fun () ->
                 task {

@@ -8,6 +8,20 @@ open System.Threading
 open System.Threading.Tasks
 open Futured.Internal
 
+/// Checks shared by the Command type and the module.
+module internal CommandGuard =
+
+    /// The program, its arguments, the environment and the working directory reach the operating system as C
+    /// strings, which end at the first NUL: what follows would be cut off without a word, so it is refused.
+    let noNul (parameter: string) (what: string) (value: string) =
+        if not (isNull value) && value.Contains '\000' then
+            raise (
+                ArgumentException(
+                    $"{what} contains a NUL character; the operating system would silently cut it off there.",
+                    parameter
+                )
+            )
+
 [<Sealed>]
 type Command internal (spec: CommandSpec) =
 
@@ -18,14 +32,20 @@ type Command internal (spec: CommandSpec) =
         if copy |> Array.exists isNull then
             raise (ArgumentNullException("arguments", "No argument may be null."))
 
+        for argument in copy do
+            CommandGuard.noNul "arguments" "An argument" argument
+
         copy
 
-    static let checkName (name: string) =
+    static let checkVariable (name: string) (value: string) =
         if isNull name then
             raise (ArgumentNullException("variables", "No variable name may be null."))
 
         if name.Length = 0 || name.Contains '=' then
             raise (ArgumentException($"'{name}' is not a valid environment variable name.", "variables"))
+
+        CommandGuard.noNul "variables" "A variable name" name
+        CommandGuard.noNul "variables" $"The value of variable '{name}'" value
 
     member internal _.Spec = spec
 
@@ -42,6 +62,7 @@ type Command internal (spec: CommandSpec) =
 
     member _.WithWorkingDirectory(path: string) =
         Guard.notNull "path" path
+        CommandGuard.noNul "path" "The working directory" path
 
         Command
             { spec with
@@ -54,7 +75,7 @@ type Command internal (spec: CommandSpec) =
         let environment =
             (spec.Environment, variables)
             ||> Seq.fold (fun env pair ->
-                checkName pair.Key
+                checkVariable pair.Key pair.Value
                 Map.add pair.Key pair.Value env)
 
         Command { spec with Environment = environment }
@@ -129,11 +150,14 @@ module Command =
         if program.Length = 0 then
             raise (ArgumentException("The program must not be empty.", "program"))
 
+        CommandGuard.noNul "program" "The program" program
+
         Guard.notNull "arguments" arguments
         (create program [||]).WithArguments arguments
 
     let shell (script: string) =
         Guard.notNull "script" script
+        CommandGuard.noNul "script" "The script" script
         create "/bin/sh" [| "-c"; script |]
 
     let run (command: Command) : Task<string> =

@@ -20,7 +20,16 @@ open Futured.Internal
 /// a cancellation kills that whole group (every descendant that did not leave it), and so does the
 /// command's own exit: background processes a command leaves behind are killed when it exits, so no
 /// process outlives its command and none keeps its pipes open. A process that starts its own session
-/// or group (a daemon) has left the command and is not killed. Unix only.
+/// or group (a daemon) has left the command and is not killed. The group is signalled through a pidfd that holds
+/// its leader (Linux), never by a pid number the system may have given to another process since. Unix only.
+/// <para>The program, the arguments, environment variables and the working directory reach the operating system as
+/// C strings, so none may contain a NUL character: building such a command raises ArgumentException naming the
+/// parameter, rather than cut the string there. A working directory that does not exist when a run starts is a
+/// CommandException that names it, raised before any stage of a pipeline starts.</para>
+/// <para>Timeouts follow the library's one rule: <c>Timeout.InfiniteTimeSpan</c> is no deadline; any other negative
+/// value, or one longer than the runtime's timer limit (<c>UInt32.MaxValue - 1</c> milliseconds, about 49.7 days,
+/// so <c>TimeSpan.MaxValue</c> too), is refused with ArgumentOutOfRangeException naming the parameter when the
+/// timeout is given, never later at run time and never silently turned into no deadline.</para>
 /// </remarks>
 [<Sealed>]
 type Command =
@@ -38,12 +47,17 @@ type Command =
     /// <param name="arguments">The new arguments.</param>
     /// <returns>The new command.</returns>
     /// <exception cref="T:System.ArgumentNullException">When <c>arguments</c> or one of them is null.</exception>
+    /// <exception cref="T:System.ArgumentException">When an argument contains a NUL character (the operating system
+    /// would cut it off there).</exception>
     member WithArguments: arguments: seq<string> -> Command
 
     /// <summary>A copy that runs in another working directory.</summary>
     /// <param name="path">The directory; relative paths are taken from the current directory at run time.</param>
     /// <returns>The new command.</returns>
     /// <exception cref="T:System.ArgumentNullException">When <c>path</c> is null.</exception>
+    /// <exception cref="T:System.ArgumentException">When <c>path</c> contains a NUL character.</exception>
+    /// <remarks>A directory that does not exist when a run starts makes that run fail with a CommandException
+    /// naming it.</remarks>
     member WithWorkingDirectory: path: string -> Command
 
     /// <summary>A copy with environment variables set (added to, or replacing, the inherited ones); a null
@@ -51,7 +65,8 @@ type Command =
     /// <param name="variables">Names and values.</param>
     /// <returns>The new command.</returns>
     /// <exception cref="T:System.ArgumentNullException">When <c>variables</c> or a name is null.</exception>
-    /// <exception cref="T:System.ArgumentException">When a name is empty or contains '='.</exception>
+    /// <exception cref="T:System.ArgumentException">When a name is empty or contains '=', or a name or value
+    /// contains a NUL character.</exception>
     member WithEnvironmentVariables: variables: IReadOnlyDictionary<string, string> -> Command
 
     /// <summary>A copy that reads this text, encoded as UTF-8, on standard input.</summary>
@@ -85,7 +100,9 @@ type Command =
     /// pipeline) is killed and the run raises TimeoutException.</summary>
     /// <param name="timeout">The timeout; <c>Timeout.InfiniteTimeSpan</c> for none.</param>
     /// <returns>The new command.</returns>
-    /// <exception cref="T:System.ArgumentOutOfRangeException">When <c>timeout</c> is negative.</exception>
+    /// <exception cref="T:System.ArgumentOutOfRangeException">When <c>timeout</c> is negative (other than
+    /// <c>Timeout.InfiniteTimeSpan</c>) or longer than the runtime's timer limit, about 49.7 days
+    /// (<c>TimeSpan.MaxValue</c> too).</exception>
     member WithTimeout: timeout: TimeSpan -> Command
 
     /// <summary>A copy whose runs are cancelled by this token: the process group (of every stage, for a
@@ -121,13 +138,14 @@ module Command =
     /// <param name="script">The shell script.</param>
     /// <returns>The command.</returns>
     /// <exception cref="T:System.ArgumentNullException">When <c>script</c> is null.</exception>
+    /// <exception cref="T:System.ArgumentException">When <c>script</c> contains a NUL character.</exception>
     val shell: script: string -> Command
 
     /// <summary>Starts a new run and gives its standard output, decoded as UTF-8, exactly as written
     /// (a final newline included).</summary>
     /// <param name="command">The command.</param>
     /// <returns>A task of the standard output. It faults with <see cref="T:Futured.CommandException"/> when a
-    /// stage exits non-zero or a program is not found (no process starts then),
+    /// stage exits non-zero, or a program or a working directory is not found (no process starts then),
     /// <see cref="T:System.TimeoutException"/> on the command's timeout and
     /// <see cref="T:System.OperationCanceledException"/> on its cancellation.</returns>
     /// <exception cref="T:System.ArgumentNullException">When <c>command</c> is null.</exception>
@@ -165,6 +183,7 @@ module Command =
     /// <param name="command">The command.</param>
     /// <returns>The new command.</returns>
     /// <exception cref="T:System.ArgumentNullException">When <c>path</c> or <c>command</c> is null.</exception>
+    /// <exception cref="T:System.ArgumentException">When <c>path</c> contains a NUL character.</exception>
     val withWorkingDirectory: path: string -> command: Command -> Command
 
     /// <summary>Sets environment variables (a null value removes one); later pairs win.</summary>
@@ -172,7 +191,8 @@ module Command =
     /// <param name="command">The command.</param>
     /// <returns>The new command.</returns>
     /// <exception cref="T:System.ArgumentNullException">When <c>variables</c>, a name or <c>command</c> is null.</exception>
-    /// <exception cref="T:System.ArgumentException">When a name is empty or contains '='.</exception>
+    /// <exception cref="T:System.ArgumentException">When a name is empty or contains '=', or a name or value
+    /// contains a NUL character.</exception>
     val withEnvironment: variables: seq<string * string> -> command: Command -> Command
 
     /// <summary>Gives the command this text (UTF-8) on standard input.</summary>
@@ -206,11 +226,14 @@ module Command =
     val withInput: source: Command -> command: Command -> Command
 
     /// <summary>Kills the process group and raises TimeoutException when a run takes longer.</summary>
-    /// <param name="timeout">The timeout; <c>Timeout.InfiniteTimeSpan</c> for none.</param>
+    /// <param name="timeout">The timeout; <c>Timeout.InfiniteTimeSpan</c> for none. Any other negative value, or
+    /// one longer than the runtime's timer limit (<c>UInt32.MaxValue - 1</c> milliseconds, about 49.7 days, so
+    /// <c>TimeSpan.MaxValue</c> too), is refused here rather than fail at run time or mean no deadline.</param>
     /// <param name="command">The command.</param>
     /// <returns>The new command.</returns>
     /// <exception cref="T:System.ArgumentNullException">When <c>command</c> is null.</exception>
-    /// <exception cref="T:System.ArgumentOutOfRangeException">When <c>timeout</c> is negative.</exception>
+    /// <exception cref="T:System.ArgumentOutOfRangeException">When <c>timeout</c> is negative (other than
+    /// <c>Timeout.InfiniteTimeSpan</c>) or longer than the timer limit, naming <c>timeout</c>.</exception>
     val withTimeout: timeout: TimeSpan -> command: Command -> Command
 
     /// <summary>Kills the process group and raises OperationCanceledException when the token is cancelled.</summary>
@@ -230,5 +253,6 @@ module Commands =
     /// <param name="arguments">The arguments, passed as they are.</param>
     /// <returns>The command; nothing runs until it is run or awaited.</returns>
     /// <exception cref="T:System.ArgumentNullException">When <c>program</c>, <c>arguments</c> or one of them is null.</exception>
-    /// <exception cref="T:System.ArgumentException">When <c>program</c> is empty.</exception>
+    /// <exception cref="T:System.ArgumentException">When <c>program</c> is empty, or <c>program</c> or an argument
+    /// contains a NUL character (the operating system would cut it off there).</exception>
     val command: program: string -> arguments: seq<string> -> Command

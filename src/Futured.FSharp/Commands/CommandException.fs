@@ -5,7 +5,7 @@ open System.Collections.Generic
 
 /// <summary>
 /// Raised when a command fails: its process exited with a non-zero code (<see cref="P:Futured.CommandException.ExitCode"/>
-/// holds it), or it could not start at all, most often because the program was not found (then
+/// holds it), or it could not start at all, most often because the program or the working directory was not found (then
 /// <c>ExitCode</c> is null and <see cref="P:System.Exception.InnerException"/> may hold the cause).
 /// In a pipeline it describes the first stage that failed.
 /// </summary>

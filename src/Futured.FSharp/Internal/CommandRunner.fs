@@ -102,8 +102,20 @@ module internal CommandRunner =
 
             raise (cannotStart spec reason null)
 
-    /// Checks every stage of a pipeline before any process starts: each program must be found.
+    let private missingDirectory (spec: CommandSpec) (inner: exn) =
+        let given = workingDirectory spec
+        let full = Path.GetFullPath given
+
+        let shown = if full = given then $"'{given}'" else $"'{given}' ({full})"
+
+        cannotStart spec $"working directory {shown} does not exist or is not a directory." inner
+
+    /// Checks every stage of a pipeline before any process starts: each working directory must exist (the start
+    /// would otherwise fail naming only setsid) and each program must be found.
     let rec check (spec: CommandSpec) =
+        if not (Directory.Exists(workingDirectory spec)) then
+            raise (missingDirectory spec null)
+
         resolve spec |> ignore
 
         match spec.Input with
@@ -149,7 +161,7 @@ module internal CommandRunner =
                     let mutable reading = true
 
                     while reading do
-                        let! n = source.ReadAsync(chunk.AsMemory(), ct)
+                        let! n = source.ReadAsync(chunk.AsMemory(), ct).ConfigureAwait(false)
 
                         if n = 0 then
                             reading <- false
@@ -174,6 +186,31 @@ module internal CommandRunner =
         ExceptionDispatchInfo.Capture(e).Throw()
         Unchecked.defaultof<'a>
 
+    /// What one run shares between the runner, CliWrap's piping tasks, the cancellation callback and the
+    /// process's Exited handler, each on its own thread: written and read with Volatile or Interlocked.
+    [<Sealed; AllowNullLiteral>]
+    type private RunState() =
+        /// The started process, once CliWrap has started it (null before).
+        [<DefaultValue>]
+        val mutable Leader: GroupLeader
+
+        /// 1 once the exit handler has run (it kills what the command left in its group).
+        [<DefaultValue>]
+        val mutable Exited: int
+
+        /// 1 when the next stage of a pipeline stopped reading and this stage was killed for it.
+        [<DefaultValue>]
+        val mutable CutOff: int
+
+        /// The run of the stage before this one in a pipeline, once CliWrap has started feeding it.
+        [<DefaultValue>]
+        val mutable Upstream: Task
+
+        member this.KillTree() =
+            match Volatile.Read(&this.Leader) with
+            | null -> ()
+            | leader -> leader.KillTree()
+
     /// Runs one stage (and, through its standard input, every stage before it). Completes when its
     /// process has exited and its standard output is consumed; raises CommandException, TimeoutException
     /// or OperationCanceledException (for <c>outer</c> or the command's own token).
@@ -193,10 +230,7 @@ module internal CommandRunner =
                 | _ -> ()
 
                 let stderr = Tail()
-                let pid = ref 0
-                let exited = ref false
-                let cutOff = ref false
-                let upstream: Task ref = ref null
+                let state = RunState()
 
                 let stdin =
                     match spec.Input with
@@ -207,7 +241,7 @@ module internal CommandRunner =
                     | Upstream up ->
                         PipeSource.Create(fun (destination: Stream) (ct: CancellationToken) ->
                             let run = pipeFrom up destination ct
-                            upstream.Value <- run
+                            Volatile.Write(&state.Upstream, run)
                             run)
 
                 let stdout =
@@ -218,13 +252,13 @@ module internal CommandRunner =
                         PipeTarget.Create(fun (source: Stream) (ct: CancellationToken) ->
                             task {
                                 try
-                                    do! source.CopyToAsync(destination, 81920, ct)
+                                    do! source.CopyToAsync(destination, 81920, ct).ConfigureAwait(false)
                                 with
                                 | :? IOException
                                 | :? ObjectDisposedException ->
                                     // The next stage stopped reading: end this one as a shell's SIGPIPE would.
-                                    cutOff.Value <- true
-                                    ProcessGroup.killTree pid.Value
+                                    Volatile.Write(&state.CutOff, 1)
+                                    state.KillTree()
                             }
                             :> Task)
 
@@ -239,18 +273,23 @@ module internal CommandRunner =
                         .WithStandardErrorPipe(stderr.Target)
                         .WithValidation(CommandResultValidation.None)
 
-                let onExit () =
-                    if not exited.Value then
-                        exited.Value <- true
+                // Runs once, from the Exited event or from configure when the process ended before the handler
+                // was attached (both may see it). The process is reaped by then: GroupLeader kills its group
+                // through the pidfd it holds, never by a pid the kernel may have given to another process since.
+                let onExit (leader: GroupLeader) =
+                    if Interlocked.Exchange(&state.Exited, 1) = 0 then
                         // The command is over: nothing it started in its group may outlive it (and hold its pipes).
-                        ProcessGroup.killGroup pid.Value
+                        leader.KillGroup()
+                        leader.Dispose()
 
                 let configure (p: Process) =
-                    pid.Value <- p.Id
-                    p.Exited.Add(fun _ -> onExit ())
+                    // CliWrap calls this right after the process started, before it awaits anything.
+                    let leader = GroupLeader.Track p
+                    Volatile.Write(&state.Leader, leader)
+                    p.Exited.Add(fun _ -> onExit leader)
 
                     if p.HasExited then
-                        onExit ()
+                        onExit leader
 
                 let running =
                     if linked.IsCancellationRequested then
@@ -260,35 +299,40 @@ module internal CommandRunner =
                             (cli.ExecuteAsync(null, Action<Process> configure, linked.Token, CancellationToken.None))
                                 .Task
                         with e ->
-                            raise (cannotStart spec e.Message e)
+                            if Directory.Exists(workingDirectory spec) then
+                                raise (cannotStart spec e.Message e)
+                            else
+                                // Removed since check: name it, not the launcher.
+                                raise (missingDirectory spec e)
 
-                let killing =
-                    linked.Token.Register(fun () ->
-                        if not exited.Value then
-                            ProcessGroup.killTree pid.Value)
+                // Before the process is started (state.Leader is null) a cancellation reaches CliWrap's own kill;
+                // after its exit the leader has been disposed and this does nothing.
+                let killing = linked.Token.Register(fun () -> state.KillTree())
 
                 let! outcome =
-                    task {
+                    (task {
                         try
-                            let! result = running
+                            let! result = running.ConfigureAwait(false)
                             return Ok result
                         with e ->
                             return Error e
-                    }
+                    })
+                        .ConfigureAwait(false)
 
                 killing.Dispose()
 
                 let! upstreamFault =
-                    task {
-                        if isNull upstream.Value then
-                            return None
-                        else
+                    (task {
+                        match Volatile.Read(&state.Upstream) with
+                        | null -> return None
+                        | upstream ->
                             try
-                                do! upstream.Value
+                                do! upstream.ConfigureAwait(false)
                                 return None
                             with e ->
                                 return Some e
-                    }
+                    })
+                        .ConfigureAwait(false)
 
                 match outcome with
                 | Error(:? OperationCanceledException) when linked.IsCancellationRequested ->
@@ -320,7 +364,7 @@ module internal CommandRunner =
 
                 match outcome with
                 | Error e -> rethrow e
-                | Ok result when result.ExitCode <> 0 && not cutOff.Value ->
+                | Ok result when result.ExitCode <> 0 && Volatile.Read(&state.CutOff) = 0 ->
                     raise (failed spec result.ExitCode stderr.Text)
                 | Ok _ -> ()
             finally
@@ -333,7 +377,7 @@ module internal CommandRunner =
     and private pipeFrom (spec: CommandSpec) (destination: Stream) (ct: CancellationToken) : Task =
         task {
             try
-                do! execute spec (Forward destination) ct
+                do! (execute spec (Forward destination) ct).ConfigureAwait(false)
             with :? OperationCanceledException when ct.IsCancellationRequested ->
                 ()
         }
@@ -343,21 +387,21 @@ module internal CommandRunner =
         task {
             check spec
             let buffer = new MemoryStream()
-            do! execute spec (Collect buffer) CancellationToken.None
+            do! (execute spec (Collect buffer) CancellationToken.None).ConfigureAwait(false)
             return buffer
         }
 
     /// Runs a command and gives its standard output decoded as UTF-8.
     let collectText (spec: CommandSpec) : Task<string> =
         task {
-            let! output = collect spec
+            let! output = (collect spec).ConfigureAwait(false)
             return utf8.GetString(output.GetBuffer(), 0, int output.Length)
         }
 
     /// Runs a command and gives its standard output's bytes.
     let collectBytes (spec: CommandSpec) : Task<byte[]> =
         task {
-            let! output = collect spec
+            let! output = (collect spec).ConfigureAwait(false)
             return output.ToArray()
         }
 
@@ -377,10 +421,11 @@ module internal CommandRunner =
                         check spec
 
                         do!
-                            execute
+                            (execute
                                 spec
                                 (EachLine(fun line ct -> channel.Writer.WriteAsync(line, ct).AsTask()))
-                                stop.Token
+                                stop.Token)
+                                .ConfigureAwait(false)
                     finally
                         channel.Writer.TryComplete() |> ignore
                 }
@@ -395,11 +440,11 @@ module internal CommandRunner =
                         current <- line
                         result <- Some true
                     | _ ->
-                        let! more = channel.Reader.WaitToReadAsync()
+                        let! more = channel.Reader.WaitToReadAsync().ConfigureAwait(false)
 
                         if not more then
                             try
-                                do! running
+                                do! running.ConfigureAwait(false)
                             with :? OperationCanceledException when token.IsCancellationRequested ->
                                 raise (OperationCanceledException("The command's lines were cancelled.", token))
 
@@ -425,7 +470,7 @@ module internal CommandRunner =
                                 stop.Cancel()
 
                             try
-                                do! running
+                                do! running.ConfigureAwait(false)
                             with _ ->
                                 ()
 

@@ -1,18 +1,17 @@
 namespace Futured.Internal
 
 open System
+open System.Diagnostics
 open System.IO
 open System.Runtime.InteropServices
+open System.Threading
+open Microsoft.Win32.SafeHandles
 
 /// Process groups on Unix: every command starts through setsid(1), so its process is the leader of a new
 /// session and process group whose id is its own pid; killing the group (kill(-pid)) reaches every
 /// descendant that stayed in it, which is what a timeout, a cancellation and the command's own exit do.
+/// <see cref="T:Futured.Internal.GroupLeader"/> does the killing.
 module internal ProcessGroup =
-
-    [<DllImport("libc", EntryPoint = "kill", SetLastError = true)>]
-    extern int private sysKill(int pid, int signal)
-
-    let private sigkill = 9
 
     let private executableBits =
         UnixFileMode.UserExecute
@@ -46,14 +45,188 @@ module internal ProcessGroup =
              | Some found -> Some found
              | None -> [ "/usr/bin/setsid"; "/bin/setsid" ] |> List.tryFind isExecutable)
 
-    /// Sends SIGKILL to the process group led by <c>pid</c>. Harmless when the group is already gone.
-    let killGroup (pid: int) =
-        // pid 0, 1 or negative would address this process's own group or every process: never.
-        if pid > 1 then
-            sysKill (-pid, sigkill) |> ignore
+/// The system calls the process group kills use (Linux numbering, the same on every architecture for these).
+module internal Unix =
 
-    /// Sends SIGKILL to the group led by <c>pid</c>, or to <c>pid</c> itself when the group does not exist
-    /// yet (the process has not reached setsid).
-    let killTree (pid: int) =
-        if pid > 1 && sysKill (-pid, sigkill) <> 0 then
-            sysKill (pid, sigkill) |> ignore
+    [<DllImport("libc", EntryPoint = "kill", SetLastError = true)>]
+    extern int kill(int pid, int signal)
+
+    [<DllImport("libc", EntryPoint = "close", SetLastError = true)>]
+    extern int close(int fd)
+
+    /// syscall(SYS_pidfd_open, pid, flags): glibc has a wrapper only from 2.36 on.
+    [<DllImport("libc", EntryPoint = "syscall", SetLastError = true)>]
+    extern int64 pidfdOpen(int64 number, int64 pid, int64 flags)
+
+    /// syscall(SYS_pidfd_send_signal, pidfd, signal, info, flags).
+    [<DllImport("libc", EntryPoint = "syscall", SetLastError = true)>]
+    extern int64 pidfdSendSignal(int64 number, SafeHandle pidfd, int64 signal, nativeint info, int64 flags)
+
+    let sysPidfdOpen = 434L
+    let sysPidfdSendSignal = 424L
+    /// pidfd_send_signal's flag that signals the process group the pidfd's process leads (Linux 6.9).
+    let pidfdSignalProcessGroup = 4L
+    let sigkill = 9
+    let esrch = 3
+
+/// An open pidfd: a file descriptor that refers to one process, even after it was reaped, and never to another
+/// process given the same pid later.
+[<Sealed; AllowNullLiteral>]
+type internal PidfdHandle(fd: int) as this =
+    inherit SafeHandleMinusOneIsInvalid(true)
+
+    do this.SetHandle(nativeint fd)
+
+    override this.ReleaseHandle() = Unix.close (int this.handle) = 0
+
+/// What one signal through a pidfd did.
+type internal PidfdSignal =
+    /// The kernel delivered it.
+    | Delivered
+    /// No process (or, for a group, no member) to deliver it to: the process was reaped or the group is empty.
+    | NoTarget
+    /// The pidfd was already closed: its command is over and its group was killed on its exit.
+    | Closed
+    /// There is no pidfd, or the kernel cannot send this signal through one (before Linux 6.9 for a group).
+    | Unavailable
+
+/// One process started through setsid(1), so that it leads a process group of its own whose id is its pid; it
+/// kills that group (a timeout, a cancellation, the command's exit) and never a process or a group that was given
+/// the same pid after the process was reaped.
+///
+/// The pid alone is not enough: once .NET has reaped the process (before it raises Exited), and its group has no
+/// member left, the kernel may give the pid to a new process, which may lead a group of its own (every other
+/// command does), so that kill(-pid) would kill an unrelated group. Instead the process is held through a pidfd
+/// opened right after it started, and the group is signalled through it (pidfd_send_signal with
+/// PIDFD_SIGNAL_PROCESS_GROUP): the kernel then finds the group through the process the pidfd holds, never
+/// through the number, so a reused pid can never be reached, whenever the signal is sent.
+///
+/// The pidfd is only kept when it is known to hold this process: pidfd_open resolves a number, and that number
+/// was still this process's when the call was made if .NET had not reaped the process by then. .NET reaps its
+/// children itself and marks them exited under the same lock as it reaps them, so HasExited, read after
+/// pidfd_open and false, proves it. When it reads true the process has already ended and been reaped, and
+/// the pidfd is dropped.
+///
+/// Without a pidfd (the process had already been reaped, or the kernel is older than 5.3), or when the kernel
+/// cannot signal a group through one (before 6.9), the group is addressed by its number only when that number
+/// cannot be another's: while the process is not reaped yet (the kernel never reuses the pid of a process, even a
+/// zombie, nor the id of a group that still has a member), or, once it is, when no process holds that pid (a
+/// group with that id needs a leader with that pid; a new one would have to be started, lead a group and exit
+/// between the check and the kill, which needs the kernel to wrap around its whole pid range in that instant).
+[<Sealed; AllowNullLiteral>]
+type internal GroupLeader private (pid: int, pidfd: PidfdHandle, proc: Process) =
+
+    /// Cleared when the kernel refuses to signal a group through a pidfd (before Linux 6.9), for every leader.
+    static let mutable groupSignalSupported = 1
+
+    /// Set by Dispose: the command is over and its group was killed on its exit; later kills do nothing.
+    let mutable disposed = 0
+
+    let send (signal: int) (flags: int64) =
+        if isNull pidfd then
+            Unavailable
+        else
+            try
+                if Unix.pidfdSendSignal (Unix.sysPidfdSendSignal, pidfd, int64 signal, 0n, flags) = 0L then
+                    Delivered
+                else
+                    match Marshal.GetLastPInvokeError() with
+                    | errno when errno = Unix.esrch -> NoTarget
+                    | _ when flags = Unix.pidfdSignalProcessGroup ->
+                        // EINVAL: a kernel without PIDFD_SIGNAL_PROCESS_GROUP.
+                        Volatile.Write(&groupSignalSupported, 0)
+                        Unavailable
+                    | _ -> Unavailable
+            with :? ObjectDisposedException ->
+                Closed
+
+    let sendToGroup (signal: int) =
+        if Volatile.Read(&groupSignalSupported) = 1 then
+            send signal Unix.pidfdSignalProcessGroup
+        else
+            Unavailable
+
+    /// Whether the process is known not to be reaped yet, so that its pid (and the id of its group) is still its own.
+    let notReaped () =
+        match send 0 0L with
+        | Delivered -> true
+        | NoTarget
+        | Closed -> false
+        | Unavailable ->
+            try
+                not proc.HasExited
+            with :? InvalidOperationException ->
+                false
+
+    /// Whether no process holds the pid now (see the type's remarks).
+    let pidUnused () =
+        Unix.kill (pid, 0) <> 0 && Marshal.GetLastPInvokeError() = Unix.esrch
+
+    /// pid 0, 1 or negative would address this process's own group or every process: never.
+    let active () = pid > 1 && Volatile.Read(&disposed) = 0
+
+    /// Starts tracking a process just started through setsid(1).
+    static member Track(started: Process) =
+        let pid = started.Id
+
+        let pidfd =
+            if not (OperatingSystem.IsLinux()) || pid <= 1 then
+                null
+            else
+                let fd =
+                    try
+                        Unix.pidfdOpen (Unix.sysPidfdOpen, int64 pid, 0L)
+                    with :? EntryPointNotFoundException ->
+                        -1L
+
+                if fd < 0L then
+                    null
+                else
+                    let handle = new PidfdHandle(int fd)
+
+                    if started.HasExited then
+                        // Reaped before or while the pidfd was opened: it may hold another process.
+                        handle.Dispose()
+                        null
+                    else
+                        handle
+
+        new GroupLeader(pid, pidfd, started)
+
+    /// The process id.
+    member _.Pid = pid
+
+    /// Whether signals go through a pidfd that holds the process.
+    member _.Pinned = not (isNull pidfd)
+
+    /// Sends SIGKILL to every member of the process group the process leads, also after the process was
+    /// reaped; harmless when the group is empty or gone.
+    member _.KillGroup() =
+        if active () then
+            match sendToGroup Unix.sigkill with
+            | Delivered
+            | NoTarget
+            | Closed -> ()
+            | Unavailable ->
+                if notReaped () || pidUnused () then
+                    Unix.kill (-pid, Unix.sigkill) |> ignore
+
+    /// Sends SIGKILL to the process group, or to the process alone when it does not lead a group yet (it has
+    /// not reached setsid).
+    member _.KillTree() =
+        if active () then
+            match sendToGroup Unix.sigkill with
+            | Delivered
+            | Closed -> ()
+            | NoTarget -> send Unix.sigkill 0L |> ignore
+            | Unavailable ->
+                if notReaped () && Unix.kill (-pid, Unix.sigkill) <> 0 then
+                    Unix.kill (pid, Unix.sigkill) |> ignore
+
+    /// Closes the pidfd; later kills do nothing.
+    member _.Dispose() =
+        if Interlocked.Exchange(&disposed, 1) = 0 && not (isNull pidfd) then
+            pidfd.Dispose()
+
+    interface IDisposable with
+        member this.Dispose() = this.Dispose()
