@@ -10,6 +10,43 @@ open global.Futured
 open Futured.Tests.Support
 open Futured.Tests.ProcessTable
 
+/// A SynchronizationContext like a UI thread's, that counts what is posted to it; it runs each callback on the
+/// thread pool with itself current (as a UI thread would have it), so that a captured context shows and nothing hangs.
+type CountingContext() =
+    inherit SynchronizationContext()
+    let mutable posts = 0
+
+    /// How many callbacks were posted or sent to it.
+    member _.Posts = Volatile.Read &posts
+
+    override this.Post(callback, state) =
+        Interlocked.Increment &posts |> ignore
+
+        ThreadPool.QueueUserWorkItem(fun _ ->
+            SynchronizationContext.SetSynchronizationContext this
+
+            try
+                callback.Invoke state
+            finally
+                SynchronizationContext.SetSynchronizationContext null)
+        |> ignore
+
+    override this.Send(callback, state) =
+        Interlocked.Increment &posts |> ignore
+        callback.Invoke state
+
+    override this.CreateCopy() = this
+
+/// Calls f with the context current, as code on a UI thread would.
+let under (context: SynchronizationContext) (f: unit -> 'T) =
+    let previous = SynchronizationContext.Current
+    SynchronizationContext.SetSynchronizationContext context
+
+    try
+        f ()
+    finally
+        SynchronizationContext.SetSynchronizationContext previous
+
 [<Tests>]
 let tests =
     testList
@@ -363,6 +400,39 @@ let tests =
                         Expect.isFalse (File.Exists marker) "no stage ran"
                     finally
                         Directory.Delete(dir, true)
+                }
+
+            testTask "runs, pipelines and lines started on a UI-like SynchronizationContext post nothing to it"
+            <| fun () ->
+                task {
+                    let context = CountingContext()
+
+                    let! text = under context (fun () -> command "echo" [ "a" ] |> Command.run)
+
+                    let! bytes = under context (fun () -> command "printf" [ "b" ] |> Command.runBytes)
+
+                    let! counted =
+                        under context (fun () -> command "seq" [ "3" ] ||| command "wc" [ "-l" ] |> Command.run)
+
+                    let lines =
+                        under context (fun () -> (Command.lines (command "seq" [ "2" ])).GetAsyncEnumerator())
+
+                    let read = ResizeArray()
+                    let mutable reading = true
+
+                    while reading do
+                        let! moved = under context (fun () -> lines.MoveNextAsync().AsTask())
+
+                        if moved then read.Add lines.Current else reading <- false
+
+                    do! under context (fun () -> lines.DisposeAsync().AsTask())
+
+                    Expect.equal
+                        (text, bytes, counted.Trim(), List.ofSeq read)
+                        ("a\n", "b"B, "3", [ "1"; "2" ])
+                        "results"
+
+                    Expect.equal context.Posts 0 "no continuation of the library came back to the caller's context"
                 }
 
             testTask
