@@ -203,8 +203,17 @@ let reuse =
             testTask "the group kill after a command was reaped never reaches a new process group that reuses its pid"
             <| fun () ->
                 task {
-                    if not (File.Exists lastPid) || Environment.UserName <> "root" then
-                        skiptest $"moving the pid cursor ({lastPid}) needs root"
+                    let canMoveCursor =
+                        try
+                            // Writing the cursor back where it is changes nothing, and tells whether it may be moved.
+                            File.WriteAllText(lastPid, File.ReadAllText lastPid)
+                            true
+                        with
+                        | :? UnauthorizedAccessException
+                        | :? IOException -> false
+
+                    if not canMoveCursor then
+                        skiptest $"moving the kernel's pid cursor ({lastPid}) needs root in this pid namespace"
 
                     let mutable outcome = None
                     let mutable attempts = 0

@@ -295,9 +295,18 @@ module internal CommandRunner =
                     if linked.IsCancellationRequested then
                         Task.FromCanceled<CommandResult>(linked.Token)
                     else
+                        // CliWrap starts the process and its first await here, on the caller's thread, and some of
+                        // its awaits keep the current SynchronizationContext: without one, none of its continuations
+                        // is posted back to the caller's (a UI thread's, which may be blocked waiting for this run).
+                        let callers = SynchronizationContext.Current
+                        SynchronizationContext.SetSynchronizationContext null
+
                         try
-                            (cli.ExecuteAsync(null, Action<Process> configure, linked.Token, CancellationToken.None))
-                                .Task
+                            try
+                                (cli.ExecuteAsync(null, Action<Process> configure, linked.Token, CancellationToken.None))
+                                    .Task
+                            finally
+                                SynchronizationContext.SetSynchronizationContext callers
                         with e ->
                             if Directory.Exists(workingDirectory spec) then
                                 raise (cannotStart spec e.Message e)
