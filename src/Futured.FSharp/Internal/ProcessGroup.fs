@@ -68,6 +68,7 @@ module internal Unix =
     let pidfdSignalProcessGroup = 4L
     let sigkill = 9
     let esrch = 3
+    let einval = 22
 
 /// An open pidfd: a file descriptor that refers to one process, even after it was reaped, and never to another
 /// process given the same pid later.
@@ -107,12 +108,14 @@ type internal PidfdSignal =
 /// pidfd_open and false, proves it. When it reads true the process has already ended and been reaped, and
 /// the pidfd is dropped.
 ///
-/// Without a pidfd (the process had already been reaped, or the kernel is older than 5.3), or when the kernel
-/// cannot signal a group through one (before 6.9), the group is addressed by its number only when that number
-/// cannot be another's: while the process is not reaped yet (the kernel never reuses the pid of a process, even a
-/// zombie, nor the id of a group that still has a member), or, once it is, when no process holds that pid (a
-/// group with that id needs a leader with that pid; a new one would have to be started, lead a group and exit
-/// between the check and the kill, which needs the kernel to wrap around its whole pid range in that instant).
+/// Without a pidfd (the process had been reaped before it could be opened, which is rare: at most 4 of 2000
+/// parallel starts of `true` when measured; or the kernel is older than 5.3), or when the kernel cannot signal a
+/// group through one (before 6.9), the group is addressed by its number, and only when that number is this
+/// command's: while the process is not reaped yet
+/// (the kernel never gives the pid of a process, even a zombie, to another, nor the id of a group that still has
+/// a member), or, once it is, when no process holds that pid (a group with that id then needs a leader that had
+/// the pid since the reap and has already exited while its group lives on, which needs the kernel to go round its
+/// whole pid range between the reap and the kill: the one case this fallback cannot rule out).
 [<Sealed; AllowNullLiteral>]
 type internal GroupLeader private (pid: int, pidfd: PidfdHandle, proc: Process) =
 
@@ -132,8 +135,8 @@ type internal GroupLeader private (pid: int, pidfd: PidfdHandle, proc: Process) 
                 else
                     match Marshal.GetLastPInvokeError() with
                     | errno when errno = Unix.esrch -> NoTarget
-                    | _ when flags = Unix.pidfdSignalProcessGroup ->
-                        // EINVAL: a kernel without PIDFD_SIGNAL_PROCESS_GROUP.
+                    | errno when errno = Unix.einval && flags = Unix.pidfdSignalProcessGroup ->
+                        // A kernel without PIDFD_SIGNAL_PROCESS_GROUP.
                         Volatile.Write(&groupSignalSupported, 0)
                         Unavailable
                     | _ -> Unavailable
