@@ -76,6 +76,39 @@ let dieLeavingGrandchild (pidFile: string, how: string) : int =
 
     0
 
+/// Writes bytes to the worker's private reply descriptor, as if they were the reply, then returns 1.
+let forgeReply (bytes: byte[]) : int =
+    use channel =
+        new FileStream($"/proc/self/fd/{Futured.Internal.Descriptors.replyDescriptor}", FileMode.Open, FileAccess.Write)
+
+    channel.Write(bytes, 0, bytes.Length)
+    channel.Flush()
+    1
+
+/// A well-formed frame that answers no call: function 0, call 0.
+let strayFrame =
+    let frame = Array.zeroCreate<byte>(Futured.Internal.Protocol.HeaderSize + 2)
+    Futured.Internal.Protocol.writeHeader frame frame.Length Futured.Internal.Protocol.Result 0 0
+    frame[frame.Length - 2] <- byte '4'
+    frame[frame.Length - 1] <- byte '2'
+    frame
+
+/// Starts `sleep 300` whose standard output is the worker's private reply pipe (opened through /proc), waits
+/// until it holds the pipe, records its pid, then exits with code 9.
+let dieWhileGrandchildHoldsChannel (pidFile: string) : int =
+    let script =
+        $"exec >/proc/{Environment.ProcessId}/fd/{Futured.Internal.Descriptors.replyDescriptor}; "
+        + $"echo $$ > '{pidFile}.tmp'; mv '{pidFile}.tmp' '{pidFile}'; exec sleep 300"
+
+    let psi = ProcessStartInfo("sh", [ "-c"; script ])
+    psi.UseShellExecute <- false
+    Process.Start psi |> ignore
+
+    while not (File.Exists pidFile) do
+        Threading.Thread.Sleep 5
+
+    exit 9
+
 /// An exception whose Message getter itself throws.
 type UnprintableException() =
     inherit Exception()
@@ -104,6 +137,12 @@ let withPool (body: Processed -> Task) : Task =
         if not (isNull failure) then
             failure.Throw()
     }
+
+/// A header with the given length field, kind, function id and call number.
+let header (length: int) (kind: byte) (id: int) (call: int) =
+    let bytes = Array.zeroCreate<byte> Futured.Internal.Protocol.HeaderSize
+    Futured.Internal.Protocol.writeHeader bytes (length + 4) kind id call
+    bytes
 
 /// Later calls on the pool succeed, on one worker.
 let laterCallsWork (pool: Processed) : Task =
@@ -215,4 +254,119 @@ let tests =
                         let! after = (pool.Wrap pid ()).WaitAsync generous
                         Expect.equal after before "the worker survived"
                     })
+
+            for name, bytes in
+                [
+                    "garbage", Text.Encoding.ASCII.GetBytes "garbage from the function\n"
+                    "a stray frame", strayFrame
+                ] do
+                testTask
+                    $"a corrupt reply ({name}) faults the call with WorkerCrashedException, and the worker is replaced"
+                <| fun () ->
+                    withPool (fun pool ->
+                        task {
+                            let! before = (pool.Wrap pid ()).WaitAsync generous
+
+                            let! e =
+                                (pool.Wrap forgeReply bytes).WaitAsync generous
+                                |> throwsExactly<WorkerCrashedException>
+
+                            Expect.stringContains e.Reason "not the reply to the call" "says the reply was corrupt"
+                            Expect.stringContains e.Message e.Reason "the message starts with the reason"
+                            do! laterCallsWork pool
+                            let! after = (pool.Wrap pid ()).WaitAsync generous
+                            Expect.notEqual after before "a new worker"
+                            do! eventually "the corrupt worker is gone" (fun () -> not (alive before))
+                        })
+
+            testTask "a worker that exits while a grandchild holds its private reply pipe is noticed through its exit"
+            <| fun () ->
+                let pidFile = Path.Combine(tempDirectory (), "holder")
+
+                task {
+                    try
+                        do!
+                            withPool (fun pool ->
+                                task {
+                                    let! e =
+                                        (pool.Wrap dieWhileGrandchildHoldsChannel pidFile).WaitAsync generous
+                                        |> throwsExactly<WorkerCrashedException>
+
+                                    Expect.equal e.ExitCode 9 "exit code"
+                                    Expect.isNonEmpty (pidsIn pidFile) "the grandchild held the pipe"
+                                    do! laterCallsWork pool
+                                })
+
+                        for holder in pidsIn pidFile do
+                            do! eventually $"the grandchild {holder} is gone" (fun () -> not (alive holder))
+                    finally
+                        for holder in pidsIn pidFile do
+                            if alive holder then
+                                try
+                                    use p = Process.GetProcessById holder
+                                    p.Kill()
+                                with _ ->
+                                    ()
+                }
+
+            test
+                "a reply header is accepted only with a length within the cap, a reply kind, and the call's function id and number" {
+                let problem (bytes: byte[]) =
+                    Futured.Internal.Protocol.replyProblem (ReadOnlySpan bytes) 7 3
+
+                let cap = Futured.Internal.Protocol.MaxFrameLength
+                let result = Futured.Internal.Protocol.Result
+                let extra = Futured.Internal.Protocol.HeaderSize - 4
+
+                Expect.equal (problem (header (extra + 10) result 7 3)) ValueNone "a reply to the call"
+                Expect.equal (problem (header cap result 7 3)) ValueNone "a reply of exactly the cap"
+
+                for bad, why in
+                    [
+                        header (cap + 1) result 7 3, "over the cap"
+                        header -1 result 7 3, "negative"
+                        header (extra - 1) result 7 3, "shorter than a header"
+                        header 20 Futured.Internal.Protocol.Call 7 3, "a call, not a reply"
+                        header 20 99uy 7 3, "an unknown kind"
+                        header 20 result 8 3, "another function"
+                        header 20 result 7 2, "another call"
+                    ] do
+                    Expect.isTrue (problem bad).IsSome why
+            }
+
+            test "a function from a single-file application is refused with a message that says so" {
+                let single = Futured.Internal.Callable.notOnDisk "App" true
+                Expect.stringContains single "single-file" "names the cause"
+                Expect.stringContains single "PublishSingleFile" "says what to change"
+                Expect.isFalse (single.Contains "Interactive") "does not blame F# Interactive"
+                let bytes = Futured.Internal.Callable.notOnDisk "Script" false
+                Expect.stringContains bytes "F# Interactive" "an assembly loaded from bytes"
+                Expect.isFalse (bytes.Contains "single-file") "not a single-file application"
+            }
+
+            testTask "a function in the entry file of an F# application sees that file's top-level values in the worker"
+            <| fun () ->
+                task {
+                    let psi = ProcessStartInfo("dotnet")
+                    psi.ArgumentList.Add(Futured.Tests.Processed.parentProgramPath ())
+                    psi.ArgumentList.Add "--entry-values"
+                    psi.RedirectStandardOutput <- true
+                    psi.UseShellExecute <- false
+                    use app = Process.Start psi
+                    let! output = app.StandardOutput.ReadToEndAsync().WaitAsync generous
+                    do! app.WaitForExitAsync().WaitAsync generous
+                    Expect.equal app.ExitCode 0 "the application succeeded"
+
+                    let lines =
+                        output.Split('\n', StringSplitOptions.RemoveEmptyEntries ||| StringSplitOptions.TrimEntries)
+
+                    let parent = lines |> Array.find (fun l -> l.StartsWith "parent ")
+                    let worker = lines |> Array.find (fun l -> l.StartsWith "worker ")
+                    Expect.stringStarts worker "worker entry-file-7 two in " "the values, computed in the worker"
+
+                    Expect.notEqual
+                        (worker.Split(' ') |> Array.last)
+                        (parent.Split(' ') |> Array.last)
+                        "another process"
+                }
         ]
