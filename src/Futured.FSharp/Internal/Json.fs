@@ -247,6 +247,60 @@ type internal StrictCharConverter() =
         StrictCharConverter.Check value
         writer.WritePropertyName(String(value, 1))
 
+/// A DateTime crosses with its exact ticks and Kind: its clock time with seven fraction digits, then "Z"
+/// for UTC, the zone's offset for local time (informative: the clock time is kept as written, so a local
+/// time in a daylight-saving gap or overlap does not move), nothing when unspecified.
+type internal ExactDateTimeConverter() =
+    inherit JsonConverter<DateTime>()
+
+    static let format = "yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fffffff"
+
+    static member Text(value: DateTime) =
+        let clock = value.ToString(format, Globalization.CultureInfo.InvariantCulture)
+
+        match value.Kind with
+        | DateTimeKind.Utc -> clock + "Z"
+        | DateTimeKind.Local ->
+            let offset = TimeZoneInfo.Local.GetUtcOffset value
+            let sign = if offset < TimeSpan.Zero then "-" else "+"
+
+            clock
+            + sign
+            + offset.Duration().ToString("hh\\:mm", Globalization.CultureInfo.InvariantCulture)
+        | _ -> clock
+
+    static member Parse(text: string) =
+        if isNull text || text.Length < 27 then
+            raise (JsonException "A DateTime must be written as yyyy-MM-ddTHH:mm:ss.fffffff and a zone.")
+
+        let clock =
+            DateTime.ParseExact(
+                text.Substring(0, 27),
+                format,
+                Globalization.CultureInfo.InvariantCulture,
+                Globalization.DateTimeStyles.None
+            )
+
+        let kind =
+            match text.Substring 27 with
+            | "" -> DateTimeKind.Unspecified
+            | "Z" -> DateTimeKind.Utc
+            | _ -> DateTimeKind.Local
+
+        DateTime.SpecifyKind(clock, kind)
+
+    override _.Read(reader, _, _) =
+        ExactDateTimeConverter.Parse(reader.GetString())
+
+    override _.Write(writer, value, _) =
+        writer.WriteStringValue(ExactDateTimeConverter.Text value)
+
+    override _.ReadAsPropertyName(reader, _, _) =
+        ExactDateTimeConverter.Parse(reader.GetString())
+
+    override _.WriteAsPropertyName(writer, value, _) =
+        writer.WritePropertyName(ExactDateTimeConverter.Text value)
+
 /// An F# map crosses as an array of [key, value] pairs, every key and value through the serializer.
 type internal MapConverter<'k, 'v when 'k: comparison>() =
     inherit JsonConverter<Map<'k, 'v>>()
@@ -306,14 +360,15 @@ type internal MapConverterFactory() =
 module internal Json =
 
     /// System.Text.Json with FSharp.SystemTextJson (records, unions, tuples; options as unions, so that
-    /// Some None and Some null survive), public fields, NaN and ±Infinity, strict strings and chars, maps
-    /// as pairs, and the crossing rule checked on every contract.
+    /// Some None and Some null survive), public fields, NaN and ±Infinity, strict strings and chars, exact
+    /// DateTime, maps as pairs, and the crossing rule checked on every contract.
     let options =
         let o = JsonSerializerOptions()
         o.IncludeFields <- true
         o.NumberHandling <- JsonNumberHandling.AllowNamedFloatingPointLiterals
         o.Converters.Add(StrictStringConverter())
         o.Converters.Add(StrictCharConverter())
+        o.Converters.Add(ExactDateTimeConverter())
         o.Converters.Add(MapConverterFactory())
 
         o.Converters.Add(
