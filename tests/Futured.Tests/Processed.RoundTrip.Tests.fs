@@ -119,44 +119,84 @@ let touchThenSetter (path: string) =
     File.WriteAllText(path, "ran")
     PrivateSetter.Make 3
 
-/// Whether two values are the same exactly: floats by their bits (any NaN equal to any NaN), decimals with
-/// their scale, DateTime with its Kind, DateTimeOffset with its offset, everything else member by member.
-let rec exactly (a: obj) (b: obj) : bool =
+/// Where two values differ, exactly: floats by their bits (any NaN equal to any NaN), decimals with their
+/// scale, DateTime with its Kind, DateTimeOffset with its offset, everything else member by member. None
+/// when they are the same.
+let rec difference (path: string) (a: obj) (b: obj) : string option =
+    let unless same =
+        if same then
+            None
+        else
+            Some $"{path}: sent {a}, received {b}"
+
+    let all (parts: (string * obj * obj) seq) =
+        parts |> Seq.tryPick (fun (name, x, y) -> difference $"{path}.{name}" x y)
+
     match a, b with
-    | null, null -> true
+    | null, null -> None
     | null, _
-    | _, null -> false
-    | _ when a.GetType() <> b.GetType() -> false
+    | _, null -> unless false
+    | _ when a.GetType() <> b.GetType() -> Some $"{path}: sent a {a.GetType()}, received a {b.GetType()}"
     | (:? float as x), (:? float as y) ->
-        (Double.IsNaN x && Double.IsNaN y)
-        || BitConverter.DoubleToInt64Bits x = BitConverter.DoubleToInt64Bits y
+        unless (
+            (Double.IsNaN x && Double.IsNaN y)
+            || BitConverter.DoubleToInt64Bits x = BitConverter.DoubleToInt64Bits y
+        )
     | (:? float32 as x), (:? float32 as y) ->
-        (Single.IsNaN x && Single.IsNaN y)
-        || BitConverter.SingleToInt32Bits x = BitConverter.SingleToInt32Bits y
-    | (:? decimal as x), (:? decimal as y) -> Decimal.GetBits x = Decimal.GetBits y
-    | (:? DateTime as x), (:? DateTime as y) -> x.Ticks = y.Ticks && x.Kind = y.Kind
-    | (:? DateTimeOffset as x), (:? DateTimeOffset as y) -> x.EqualsExact y
-    | (:? string as x), (:? string as y) -> String.Equals(x, y, StringComparison.Ordinal)
-    | _ when a.GetType().IsPrimitive || (a :? Guid) -> a.Equals b
+        unless (
+            (Single.IsNaN x && Single.IsNaN y)
+            || BitConverter.SingleToInt32Bits x = BitConverter.SingleToInt32Bits y
+        )
+    | (:? decimal as x), (:? decimal as y) -> unless (Decimal.GetBits x = Decimal.GetBits y)
+    | (:? DateTime as x), (:? DateTime as y) -> unless (x.Ticks = y.Ticks && x.Kind = y.Kind)
+    | (:? DateTimeOffset as x), (:? DateTimeOffset as y) -> unless (x.EqualsExact y)
+    | (:? string as x), (:? string as y) -> unless (String.Equals(x, y, StringComparison.Ordinal))
+    | _ when a.GetType().IsPrimitive || (a :? Guid) -> unless (a.Equals b)
     | (:? IEnumerable as x), (:? IEnumerable as y) ->
-        let xs = List.ofSeq (Seq.cast<obj> x)
-        let ys = List.ofSeq (Seq.cast<obj> y)
-        xs.Length = ys.Length && List.forall2 exactly xs ys
+        let xs = Array.ofSeq (Seq.cast<obj> x)
+        let ys = Array.ofSeq (Seq.cast<obj> y)
+
+        if xs.Length <> ys.Length then
+            Some $"{path}: sent {xs.Length} items, received {ys.Length}"
+        else
+            all (Seq.mapi2 (fun i x y -> string i, x, y) xs ys)
     | _ when FSharpType.IsRecord(a.GetType(), true) ->
-        Array.forall2 exactly (FSharpValue.GetRecordFields(a, true)) (FSharpValue.GetRecordFields(b, true))
+        all (
+            Seq.map3
+                (fun (p: Reflection.PropertyInfo) x y -> p.Name, x, y)
+                (FSharpType.GetRecordFields(a.GetType(), true))
+                (FSharpValue.GetRecordFields(a, true))
+                (FSharpValue.GetRecordFields(b, true))
+        )
     | _ when FSharpType.IsTuple(a.GetType()) ->
-        Array.forall2 exactly (FSharpValue.GetTupleFields a) (FSharpValue.GetTupleFields b)
+        all (
+            Seq.mapi2 (fun i x y -> $"Item{i + 1}", x, y) (FSharpValue.GetTupleFields a) (FSharpValue.GetTupleFields b)
+        )
     | _ when FSharpType.IsUnion(a.GetType(), true) ->
         let caseA, fieldsA = FSharpValue.GetUnionFields(a, a.GetType(), true)
         let caseB, fieldsB = FSharpValue.GetUnionFields(b, b.GetType(), true)
-        caseA.Tag = caseB.Tag && Array.forall2 exactly fieldsA fieldsB
+
+        if caseA.Tag <> caseB.Tag then
+            Some $"{path}: sent case {caseA.Name}, received {caseB.Name}"
+        else
+            all (Seq.mapi2 (fun i x y -> $"{caseA.Name}[{i}]", x, y) fieldsA fieldsB)
     | _ ->
         let t = a.GetType()
 
-        t.GetFields()
-        |> Array.forall (fun f -> not f.IsStatic && exactly (f.GetValue a) (f.GetValue b) || f.IsStatic)
-        && t.GetProperties()
-           |> Array.forall (fun p -> p.GetIndexParameters().Length > 0 || exactly (p.GetValue a) (p.GetValue b))
+        all (
+            seq {
+                for f in t.GetFields() do
+                    if not f.IsStatic then
+                        f.Name, f.GetValue a, f.GetValue b
+
+                for p in t.GetProperties() do
+                    if p.GetIndexParameters().Length = 0 then
+                        p.Name, p.GetValue a, p.GetValue b
+            }
+        )
+
+/// Whether two values are the same exactly (see difference).
+let exactly (a: obj) (b: obj) = (difference "" a b).IsNone
 
 // Generators.
 
@@ -187,14 +227,27 @@ let private singles =
         ]
 
 let private decimals =
-    gen {
-        let! lo = ArbMap.generate<int> defaults
-        let! mid = ArbMap.generate<int> defaults
-        let! hi = Gen.choose (0, 1000)
-        let! negative = ArbMap.generate<bool> defaults
-        let! scale = Gen.choose (0, 28)
-        return Decimal(lo, mid, hi, negative, byte scale)
-    }
+    Gen.frequency
+        [
+            6,
+            gen {
+                let! lo = ArbMap.generate<int> defaults
+                let! mid = ArbMap.generate<int> defaults
+                let! hi = Gen.choose (0, 1000)
+                let! negative = ArbMap.generate<bool> defaults
+                let! scale = Gen.choose (0, 28)
+                return Decimal(lo, mid, hi, negative, byte scale)
+            }
+            1,
+            Gen.elements
+                [
+                    Decimal(0, 0, 0, true, 2uy) // -0.00
+                    Decimal(0, 0, 0, false, 28uy)
+                    1.00m
+                    Decimal.MaxValue
+                    Decimal.MinValue
+                ]
+        ]
 
 let private dateTimes =
     gen {
@@ -322,7 +375,10 @@ let tests =
                 (Arb.fromGen (Gen.arrayOf samples |> Gen.resize 12))
                 (fun batch ->
                     let back = await' ((shared.Value.Wrap echo batch).WaitAsync generous)
-                    exactly batch back)
+
+                    match difference "samples" batch back with
+                    | None -> true
+                    | Some where -> failtestf "the value came back different at %s" where)
 
             testTask "a class with public fields arrives with its values, and comes back with them"
             <| fun () ->

@@ -301,6 +301,30 @@ type internal ExactDateTimeConverter() =
     override _.WriteAsPropertyName(writer, value, _) =
         writer.WritePropertyName(ExactDateTimeConverter.Text value)
 
+/// A decimal crosses with its scale (as System.Text.Json writes it) and with the sign of a zero, which
+/// System.Text.Json drops when it writes (-0.00 would arrive as 0.00).
+type internal ExactDecimalConverter() =
+    inherit JsonConverter<decimal>()
+
+    static member Text(value: decimal) =
+        let text = value.ToString(Globalization.CultureInfo.InvariantCulture)
+
+        if value = 0m && Decimal.IsNegative value && not (text.StartsWith '-') then
+            "-" + text
+        else
+            text
+
+    override _.Read(reader, _, _) = reader.GetDecimal()
+
+    override _.Write(writer, value, _) =
+        writer.WriteRawValue(ExactDecimalConverter.Text value, true)
+
+    override _.ReadAsPropertyName(reader, _, _) =
+        Decimal.Parse(reader.GetString(), Globalization.CultureInfo.InvariantCulture)
+
+    override _.WriteAsPropertyName(writer, value, _) =
+        writer.WritePropertyName(ExactDecimalConverter.Text value)
+
 /// An F# map crosses as an array of [key, value] pairs, every key and value through the serializer.
 type internal MapConverter<'k, 'v when 'k: comparison>() =
     inherit JsonConverter<Map<'k, 'v>>()
@@ -361,7 +385,7 @@ module internal Json =
 
     /// System.Text.Json with FSharp.SystemTextJson (records, unions, tuples; options as unions, so that
     /// Some None and Some null survive), public fields, NaN and ±Infinity, strict strings and chars, exact
-    /// DateTime, maps as pairs, and the crossing rule checked on every contract.
+    /// DateTime and decimal, maps as pairs, and the crossing rule checked on every contract.
     let options =
         let o = JsonSerializerOptions()
         o.IncludeFields <- true
@@ -369,6 +393,7 @@ module internal Json =
         o.Converters.Add(StrictStringConverter())
         o.Converters.Add(StrictCharConverter())
         o.Converters.Add(ExactDateTimeConverter())
+        o.Converters.Add(ExactDecimalConverter())
         o.Converters.Add(MapConverterFactory())
 
         o.Converters.Add(
