@@ -84,7 +84,21 @@ type Dog() =
     inherit Animal()
     member val Barks = true with get, set
 
+/// A class hierarchy declared to System.Text.Json, which then writes a type discriminator.
+[<Text.Json.Serialization.JsonPolymorphic; Text.Json.Serialization.JsonDerivedType(typeof<Cat>, "cat")>]
+type Pet() =
+    member val Name = "" with get, set
+
+and Cat() =
+    inherit Pet()
+    member val Lives = 9 with get, set
+
 // The functions the workers run: top-level, so they carry no state.
+
+let lives (pet: Pet) =
+    match pet with
+    | :? Cat as cat -> $"{cat.Name} {cat.Lives}"
+    | _ -> $"{pet.Name} is not a cat"
 
 let echo (samples: Sample[]) = samples
 
@@ -451,6 +465,17 @@ let tests =
                     do! refused (pool.Wrap nameOf (dog :> Animal)) [ typeof<Dog>.FullName; typeof<Animal>.FullName ]
                     let! name = (pool.Wrap nameOf (Animal(Name = "cat"))).WaitAsync generous
                     Expect.equal name "cat" "the declared class itself crosses"
+                }
+
+            testTask "a class hierarchy declared with JsonDerivedType crosses with its subclasses"
+            <| fun () ->
+                task {
+                    use pool = new Processed(1)
+
+                    let! seen =
+                        (pool.Wrap lives (Cat(Name = "tom", Lives = 7) :> Pet)).WaitAsync generous
+
+                    Expect.equal seen "tom 7" "the worker got the subclass"
                 }
 
             testTask "a string with an unpaired surrogate faults the call naming System.String"

@@ -79,8 +79,10 @@ module internal Crossing =
 
         name.ToLowerInvariant()
 
-    /// The types inside a type that FSharp.SystemTextJson (or a converter of this module) serialises.
-    let private fsharpParts (t: Type) : Type seq =
+    /// The types inside a type that a converter serialises (FSharp.SystemTextJson's records, unions and
+    /// tuples, this module's maps, Nullable, KeyValuePair): the fields of F# records and union cases, and the
+    /// type arguments of any other generic type.
+    let private convertedParts (t: Type) : Type seq =
         if FSharpType.IsRecord(t, true) then
             FSharpType.GetRecordFields(t, true) |> Seq.map (fun p -> p.PropertyType)
         elif FSharpType.IsUnion(t, true) then
@@ -89,11 +91,7 @@ module internal Crossing =
             |> Seq.map (fun p -> p.PropertyType)
         elif FSharpType.IsTuple t then
             FSharpType.GetTupleElements t
-        elif t.IsGenericType && t.GetGenericTypeDefinition() = typedefof<Map<_, _>> then
-            t.GetGenericArguments()
-        elif t.IsGenericType && t.GetGenericTypeDefinition() = typedefof<Set<_>> then
-            t.GetGenericArguments()
-        elif t.IsGenericType && t.GetGenericTypeDefinition() = typedefof<Nullable<_>> then
+        elif t.IsGenericType then
             t.GetGenericArguments()
         else
             Seq.empty
@@ -103,62 +101,65 @@ module internal Crossing =
 
     let private checkObject (info: JsonTypeInfo) =
         let t = info.Type
+        // A type with [JsonPolymorphic]/[JsonDerivedType] crosses with a type discriminator; each derived type
+        // it names is checked when its own contract is built.
+        let polymorphic = not (isNull info.PolymorphismOptions)
 
-        if t.IsInterface then
+        if (t.IsInterface || t.IsAbstract) && not polymorphic then
             raise (
                 refuse
                     t
-                    "it is an interface, so the receiving side cannot tell which class to create. Declare a concrete type."
+                    ((if t.IsInterface then
+                          "it is an interface"
+                      else
+                          "it is abstract")
+                     + ", so the receiving side cannot tell which class to create. Declare a concrete type.")
             )
 
-        if t.IsAbstract then
-            raise (
-                refuse
-                    t
-                    "it is abstract, so the receiving side cannot tell which class to create. Declare a concrete type."
-            )
-
-        if isNull info.CreateObject && isNull info.ConstructorAttributeProvider then
-            raise (
-                refuse
-                    t
-                    "it has no public constructor the serializer can use (a parameterless one, or one whose parameters match its members)."
-            )
-
-        for p in info.Properties do
-            if not (isNull p.Get) && isNull p.Set && isNull p.AssociatedParameter then
+        if not t.IsInterface && not t.IsAbstract then
+            if isNull info.CreateObject && isNull info.ConstructorAttributeProvider then
                 raise (
                     refuse
                         t
-                        $"its member '{p.Name}' can be read but not set back (no public setter, and no constructor parameter of that name), so its value would be lost."
+                        "it has no public constructor the serializer can use (a parameterless one, or one whose parameters match its members)."
                 )
 
-        let known =
-            HashSet<string>(
-                seq {
-                    for p in t.GetProperties(BindingFlags.Instance ||| BindingFlags.Public) -> p.Name.ToLowerInvariant()
-                    for f in t.GetFields(BindingFlags.Instance ||| BindingFlags.Public) -> f.Name.ToLowerInvariant()
-                }
-            )
+            for p in info.Properties do
+                if not (isNull p.Get) && isNull p.Set && isNull p.AssociatedParameter then
+                    raise (
+                        refuse
+                            t
+                            $"its member '{p.Name}' can be read but not set back (no public setter, and no constructor parameter of that name), so its value would be lost."
+                    )
 
-        for f in instanceFields t do
-            if not f.IsPublic && not (known.Contains(backedName f.Name)) then
-                raise (
-                    refuse
-                        t
-                        $"its non-public field '{f.Name}' is not serialised, so its value would be lost. Make the state public (a property with a setter, a public field, or a constructor parameter) or send a record."
+            let known =
+                HashSet<string>(
+                    seq {
+                        for p in t.GetProperties(BindingFlags.Instance ||| BindingFlags.Public) ->
+                            p.Name.ToLowerInvariant()
+
+                        for f in t.GetFields(BindingFlags.Instance ||| BindingFlags.Public) -> f.Name.ToLowerInvariant()
+                    }
                 )
 
-        // A subclass of a class that is not sealed would cross as the declared class only.
-        if not t.IsSealed && not t.IsValueType then
-            info.OnSerializing <-
-                fun value ->
-                    if not (isNull value) && value.GetType() <> t then
-                        raise (
-                            refuse
-                                (value.GetType())
-                                $"the value was sent where '{t}' is declared, and only the members of '{t}' would cross. Declare the type that is sent."
-                        )
+            for f in instanceFields t do
+                if not f.IsPublic && not (known.Contains(backedName f.Name)) then
+                    raise (
+                        refuse
+                            t
+                            $"its non-public field '{f.Name}' is not serialised, so its value would be lost. Make the state public (a property with a setter, a public field, or a constructor parameter) or send a record."
+                    )
+
+            // A subclass of a class that is not sealed would cross as the declared class only.
+            if not t.IsSealed && not t.IsValueType && not polymorphic then
+                info.OnSerializing <-
+                    fun value ->
+                        if not (isNull value) && value.GetType() <> t then
+                            raise (
+                                refuse
+                                    (value.GetType())
+                                    $"the value was sent where '{t}' is declared, and only the members of '{t}' would cross. Declare the type that is sent."
+                            )
 
     /// Checks a contract when the serializer builds it (once per type); raises NotSupportedException naming
     /// the type when its values would not round-trip exactly. The types inside it are checked at once.
@@ -187,7 +188,7 @@ module internal Crossing =
             | JsonTypeInfoKind.Object -> info.Properties |> Seq.map (fun p -> p.PropertyType) |> List.ofSeq
             | JsonTypeInfoKind.Enumerable -> [ info.ElementType ]
             | JsonTypeInfoKind.Dictionary -> [ info.KeyType; info.ElementType ]
-            | _ -> List.ofSeq (fsharpParts t)
+            | _ -> List.ofSeq (convertedParts t)
 
         let building = building.Value
 
