@@ -115,7 +115,8 @@ let tests =
                 task {
                     let values = CountingSeq None
                     let! e = throwsExactly<ForkedException>(forked 2 exitWith values.Items)
-                    Expect.equal e.Index 1 "the first non-zero value fails"
+                    // Values 1 and 2 may run at once (two workers), and both fail: the first to finish is raised.
+                    Expect.contains [ 1; 2 ] e.Index "a non-zero value fails"
                     Expect.isLessThanOrEqual values.Pulled 3 "at most one value beyond the window"
                 }
 
