@@ -38,6 +38,9 @@ type TaskSet<'T> =
     /// <exception cref="T:System.ArgumentOutOfRangeException">When <c>timeout</c> is negative.</exception>
     new: tasks: seq<Task<'T>> * timeout: TimeSpan -> TaskSet<'T>
 
+    /// Creates a set whose deadline runs on the given clock (for tests).
+    internal new: tasks: seq<Task<'T>> * timeout: TimeSpan voption * clock: TimeProvider -> TaskSet<'T>
+
     /// <summary>Adds a running task to the set (also while the set is being enumerated).</summary>
     /// <param name="task">The task.</param>
     /// <exception cref="T:System.ArgumentNullException">When <c>task</c> is null.</exception>
