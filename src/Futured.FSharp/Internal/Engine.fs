@@ -194,24 +194,17 @@ type internal Pass<'a, 'b, 'r>(plan: Plan<'a, 'b, 'r>, consumerToken: Cancellati
     /// Takes the item of a successful asynchronous move, or notes that the input has ended.
     let onAsyncMoved (moved: bool) =
         if moved then
-            let mutable item = Unchecked.defaultof<'a>
-            let mutable taken = false
-
-            try
-                item <- asyncInput.Current
-                taken <- true
-            with e ->
-                inputFailed e
-
-            if taken then
-                start item
+            start asyncInput.Current
         else
             exhausted <- true
 
-    /// Takes the outcome of an asynchronous move that has completed.
+    /// Takes the outcome of an asynchronous move that has completed; a throwing Current is a failure of the input.
     let onMoveCompleted (move: Task<bool>) =
         if move.IsCompletedSuccessfully then
-            onAsyncMoved move.Result
+            try
+                onAsyncMoved move.Result
+            with e ->
+                inputFailed e
         elif move.IsCanceled && (timedOut () || cancelled () || stopped) then
             // The pass's own stop cancelled the move: the stop, not the input, ends the pass.
             ()
@@ -270,44 +263,31 @@ type internal Pass<'a, 'b, 'r>(plan: Plan<'a, 'b, 'r>, consumerToken: Cancellati
             pendingMove <- null
             onMoveCompleted move
 
-        while not stopped
-              && not exhausted
-              && isNull pendingMove
-              && inWindow < plan.Window
-              && not (timedOut ())
-              && not (cancelled ()) do
-            if not (isNull syncInput) then
-                let mutable item = Unchecked.defaultof<'a>
-                let mutable moved = false
-
-                try
+        // Whatever the input throws (MoveNext, Current, MoveNextAsync) is its failure; start never throws. One
+        // protected region around the loop keeps the per-item path free of exception handling.
+        try
+            while not stopped
+                  && not exhausted
+                  && isNull pendingMove
+                  && inWindow < plan.Window
+                  && not (timedOut ())
+                  && not (cancelled ()) do
+                if not (isNull syncInput) then
                     if syncInput.MoveNext() then
-                        item <- syncInput.Current
-                        moved <- true
+                        start syncInput.Current
                     else
                         exhausted <- true
-                with e ->
-                    inputFailed e
+                else
+                    let move = asyncInput.MoveNextAsync()
 
-                if moved then
-                    start item
-            else
-                let mutable move = ValueTask<bool>()
-                let mutable asked = false
-
-                try
-                    move <- asyncInput.MoveNextAsync()
-                    asked <- true
-                with e ->
-                    inputFailed e
-
-                if asked then
                     if move.IsCompletedSuccessfully then
                         onAsyncMoved move.Result
                     elif move.IsCompleted then
                         onMoveCompleted (move.AsTask())
                     else
                         pendingMove <- move.AsTask()
+        with e ->
+            inputFailed e
 
         if
             fixedSetPass
