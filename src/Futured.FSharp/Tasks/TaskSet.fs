@@ -77,7 +77,7 @@ type internal TaskSetPass<'T>
                     current <- next
                     ValueTask<bool> true
                 elif isNull stop then
-                    // Nothing can stop the wait: the channel's own reusable read.
+                    // Nothing can stop the wait: no token to register.
                     ValueTask<bool>(
                         task {
                             let! next = reader.ReadAsync().ConfigureAwait(false)
