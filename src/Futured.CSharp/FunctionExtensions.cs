@@ -8,8 +8,9 @@ namespace Futured;
 /// </summary>
 /// <remarks>
 /// Every returned sequence is cold: the calls start when an enumeration starts. <c>order</c> chooses between input
-/// order and completion order (null keeps each method's default); <c>timeout</c> is a total deadline from the start of
-/// the enumeration (<see cref="TimeoutException"/> after every available result); with <c>maxConcurrency</c> the
+/// order and completion order (null keeps each method's default); <c>timeout</c> is a total deadline from the first
+/// <c>MoveNextAsync</c> (<see cref="TimeoutException"/> after every available result; null or
+/// <see cref="Timeout.InfiniteTimeSpan"/> for none); with <c>maxConcurrency</c> the
 /// input is consumed lazily with at most that many calls started but not yet yielded, so an endless input works;
 /// <c>cancellationToken</c> stops the enumeration (<see cref="OperationCanceledException"/>). After a deadline, a
 /// cancellation, a fault or an early dispose, no further call starts.
@@ -22,13 +23,15 @@ public static class FunctionExtensions
     /// <param name="function">A task-returning function.</param>
     /// <param name="inputs">The inputs.</param>
     /// <param name="order">The order of results; null for input order.</param>
-    /// <param name="timeout">A total deadline; null for none.</param>
+    /// <param name="timeout">A total deadline from the first <c>MoveNextAsync</c>; null or
+    /// <see cref="Timeout.InfiniteTimeSpan"/> for none.</param>
     /// <param name="maxConcurrency">A lazy bound on calls in flight; null for none (every call starts at once).</param>
     /// <param name="cancellationToken">Stops the enumeration.</param>
     /// <returns>The results.</returns>
     /// <exception cref="ArgumentNullException">When <paramref name="function"/> or <paramref name="inputs"/> is null.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">When <paramref name="timeout"/> is negative or
-    /// <paramref name="maxConcurrency"/> is zero or negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">When <paramref name="timeout"/> is negative (other than <see cref="Timeout.InfiniteTimeSpan"/>) or beyond
+    /// the timer limit of about 49.7 days, such as <see cref="TimeSpan.MaxValue"/>,
+    /// or <paramref name="maxConcurrency"/> is zero or negative.</exception>
     public static IAsyncEnumerable<TResult> Map<T, TResult>(
         this Func<T, Task<TResult>> function,
         IEnumerable<T> inputs,
@@ -50,13 +53,15 @@ public static class FunctionExtensions
     /// <param name="function">A task-returning function.</param>
     /// <param name="inputs">The inputs; enumerated with a token that is cancelled when the output stops early.</param>
     /// <param name="order">The order of results; null for input order.</param>
-    /// <param name="timeout">A total deadline; null for none.</param>
+    /// <param name="timeout">A total deadline from the first <c>MoveNextAsync</c>; null or
+    /// <see cref="Timeout.InfiniteTimeSpan"/> for none.</param>
     /// <param name="maxConcurrency">A lazy bound on calls in flight; null for none.</param>
     /// <param name="cancellationToken">Stops the enumeration.</param>
     /// <returns>The results.</returns>
     /// <exception cref="ArgumentNullException">When <paramref name="function"/> or <paramref name="inputs"/> is null.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">When <paramref name="timeout"/> is negative or
-    /// <paramref name="maxConcurrency"/> is zero or negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">When <paramref name="timeout"/> is negative (other than <see cref="Timeout.InfiniteTimeSpan"/>) or beyond
+    /// the timer limit of about 49.7 days, such as <see cref="TimeSpan.MaxValue"/>,
+    /// or <paramref name="maxConcurrency"/> is zero or negative.</exception>
     public static IAsyncEnumerable<TResult> Map<T, TResult>(
         this Func<T, Task<TResult>> function,
         IAsyncEnumerable<T> inputs,
@@ -78,13 +83,15 @@ public static class FunctionExtensions
     /// <param name="function">A task-returning function.</param>
     /// <param name="inputs">The inputs.</param>
     /// <param name="order">The order of results; null for completion order.</param>
-    /// <param name="timeout">A total deadline; null for none.</param>
+    /// <param name="timeout">A total deadline from the first <c>MoveNextAsync</c>; null or
+    /// <see cref="Timeout.InfiniteTimeSpan"/> for none.</param>
     /// <param name="maxConcurrency">A lazy bound on calls in flight; null for none.</param>
     /// <param name="cancellationToken">Stops the enumeration.</param>
     /// <returns>(input, result) pairs.</returns>
     /// <exception cref="ArgumentNullException">When <paramref name="function"/> or <paramref name="inputs"/> is null.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">When <paramref name="timeout"/> is negative or
-    /// <paramref name="maxConcurrency"/> is zero or negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">When <paramref name="timeout"/> is negative (other than <see cref="Timeout.InfiniteTimeSpan"/>) or beyond
+    /// the timer limit of about 49.7 days, such as <see cref="TimeSpan.MaxValue"/>,
+    /// or <paramref name="maxConcurrency"/> is zero or negative.</exception>
     public static IAsyncEnumerable<(T Item, TResult Result)> MapZip<T, TResult>(
         this Func<T, Task<TResult>> function,
         IEnumerable<T> inputs,
@@ -108,13 +115,15 @@ public static class FunctionExtensions
     /// <param name="function">A task-returning function.</param>
     /// <param name="inputs">The inputs.</param>
     /// <param name="order">The order of results; null for completion order.</param>
-    /// <param name="timeout">A total deadline; null for none.</param>
+    /// <param name="timeout">A total deadline from the first <c>MoveNextAsync</c>; null or
+    /// <see cref="Timeout.InfiniteTimeSpan"/> for none.</param>
     /// <param name="maxConcurrency">A lazy bound on calls in flight; null for none.</param>
     /// <param name="cancellationToken">Stops the enumeration.</param>
     /// <returns>(input, result) pairs.</returns>
     /// <exception cref="ArgumentNullException">When <paramref name="function"/> or <paramref name="inputs"/> is null.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">When <paramref name="timeout"/> is negative or
-    /// <paramref name="maxConcurrency"/> is zero or negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">When <paramref name="timeout"/> is negative (other than <see cref="Timeout.InfiniteTimeSpan"/>) or beyond
+    /// the timer limit of about 49.7 days, such as <see cref="TimeSpan.MaxValue"/>,
+    /// or <paramref name="maxConcurrency"/> is zero or negative.</exception>
     public static IAsyncEnumerable<(T Item, TResult Result)> MapZip<T, TResult>(
         this Func<T, Task<TResult>> function,
         IAsyncEnumerable<T> inputs,
@@ -138,13 +147,15 @@ public static class FunctionExtensions
     /// <param name="function">A task-returning function of two arguments.</param>
     /// <param name="pairs">The argument pairs.</param>
     /// <param name="order">The order of results; null for input order.</param>
-    /// <param name="timeout">A total deadline; null for none.</param>
+    /// <param name="timeout">A total deadline from the first <c>MoveNextAsync</c>; null or
+    /// <see cref="Timeout.InfiniteTimeSpan"/> for none.</param>
     /// <param name="maxConcurrency">A lazy bound on calls in flight; null for none.</param>
     /// <param name="cancellationToken">Stops the enumeration.</param>
     /// <returns>The results.</returns>
     /// <exception cref="ArgumentNullException">When <paramref name="function"/> or <paramref name="pairs"/> is null.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">When <paramref name="timeout"/> is negative or
-    /// <paramref name="maxConcurrency"/> is zero or negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">When <paramref name="timeout"/> is negative (other than <see cref="Timeout.InfiniteTimeSpan"/>) or beyond
+    /// the timer limit of about 49.7 days, such as <see cref="TimeSpan.MaxValue"/>,
+    /// or <paramref name="maxConcurrency"/> is zero or negative.</exception>
     public static IAsyncEnumerable<TResult> StarMap<T1, T2, TResult>(
         this Func<T1, T2, Task<TResult>> function,
         IEnumerable<(T1, T2)> pairs,
@@ -170,13 +181,15 @@ public static class FunctionExtensions
     /// <param name="function">A task-returning function of two arguments.</param>
     /// <param name="pairs">The argument pairs.</param>
     /// <param name="order">The order of results; null for input order.</param>
-    /// <param name="timeout">A total deadline; null for none.</param>
+    /// <param name="timeout">A total deadline from the first <c>MoveNextAsync</c>; null or
+    /// <see cref="Timeout.InfiniteTimeSpan"/> for none.</param>
     /// <param name="maxConcurrency">A lazy bound on calls in flight; null for none.</param>
     /// <param name="cancellationToken">Stops the enumeration.</param>
     /// <returns>The results.</returns>
     /// <exception cref="ArgumentNullException">When <paramref name="function"/> or <paramref name="pairs"/> is null.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">When <paramref name="timeout"/> is negative or
-    /// <paramref name="maxConcurrency"/> is zero or negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">When <paramref name="timeout"/> is negative (other than <see cref="Timeout.InfiniteTimeSpan"/>) or beyond
+    /// the timer limit of about 49.7 days, such as <see cref="TimeSpan.MaxValue"/>,
+    /// or <paramref name="maxConcurrency"/> is zero or negative.</exception>
     public static IAsyncEnumerable<TResult> StarMap<T1, T2, TResult>(
         this Func<T1, T2, Task<TResult>> function,
         IAsyncEnumerable<(T1, T2)> pairs,

@@ -14,9 +14,11 @@ internal static class Options
         string timeoutName = "timeout",
         string maxConcurrencyName = "maxConcurrency")
     {
-        if (timeout is { } t && t < TimeSpan.Zero && t != Timeout.InfiniteTimeSpan)
+        // The core's one timeout rule, naming the C# parameter: Timeout.InfiniteTimeSpan is no deadline; any other
+        // negative value, or one beyond the runtime's timer limit (about 49.7 days), is refused.
+        if (timeout is { } t && Futured.Internal.Guard.timeoutMessage(timeoutName, t) is { } message)
         {
-            throw new ArgumentOutOfRangeException(timeoutName, t, $"{timeoutName} must not be negative.");
+            throw new ArgumentOutOfRangeException(timeoutName, t, message);
         }
 
         if (maxConcurrency is { } n && n <= 0)

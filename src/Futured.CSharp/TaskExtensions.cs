@@ -12,11 +12,13 @@ public static class TaskExtensions
     /// <summary>Yields the tasks' results in input order; the first as soon as the first task is done.</summary>
     /// <typeparam name="T">The result type.</typeparam>
     /// <param name="tasks">Running tasks.</param>
-    /// <param name="timeout">A total deadline from the start of the enumeration; null for none.</param>
+    /// <param name="timeout">A total deadline from the first <c>MoveNextAsync</c>; null or
+    /// <see cref="Timeout.InfiniteTimeSpan"/> for none.</param>
     /// <param name="cancellationToken">Stops the enumeration with <see cref="OperationCanceledException"/>.</param>
     /// <returns>The results, in input order.</returns>
     /// <exception cref="ArgumentNullException">When <paramref name="tasks"/> is null.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">When <paramref name="timeout"/> is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">When <paramref name="timeout"/> is negative (other than <see cref="Timeout.InfiniteTimeSpan"/>) or beyond
+    /// the timer limit of about 49.7 days, such as <see cref="TimeSpan.MaxValue"/>.</exception>
     public static IAsyncEnumerable<T> Results<T>(
         this IEnumerable<Task<T>> tasks,
         TimeSpan? timeout = null,
@@ -29,11 +31,13 @@ public static class TaskExtensions
     /// <summary>Yields the tasks' results in the order they complete.</summary>
     /// <typeparam name="T">The result type.</typeparam>
     /// <param name="tasks">Running tasks.</param>
-    /// <param name="timeout">A total deadline from the start of the enumeration; null for none.</param>
+    /// <param name="timeout">A total deadline from the first <c>MoveNextAsync</c>; null or
+    /// <see cref="Timeout.InfiniteTimeSpan"/> for none.</param>
     /// <param name="cancellationToken">Stops the enumeration with <see cref="OperationCanceledException"/>.</param>
     /// <returns>The results, in completion order.</returns>
     /// <exception cref="ArgumentNullException">When <paramref name="tasks"/> is null.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">When <paramref name="timeout"/> is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">When <paramref name="timeout"/> is negative (other than <see cref="Timeout.InfiniteTimeSpan"/>) or beyond
+    /// the timer limit of about 49.7 days, such as <see cref="TimeSpan.MaxValue"/>.</exception>
     public static IAsyncEnumerable<T> AsCompleted<T>(
         this IEnumerable<Task<T>> tasks,
         TimeSpan? timeout = null,
@@ -47,11 +51,13 @@ public static class TaskExtensions
     /// <typeparam name="TKey">The key type.</typeparam>
     /// <typeparam name="TValue">The result type.</typeparam>
     /// <param name="pairs">Keys with their running tasks.</param>
-    /// <param name="timeout">A total deadline from the start of the enumeration; null for none.</param>
+    /// <param name="timeout">A total deadline from the first <c>MoveNextAsync</c>; null or
+    /// <see cref="Timeout.InfiniteTimeSpan"/> for none.</param>
     /// <param name="cancellationToken">Stops the enumeration with <see cref="OperationCanceledException"/>.</param>
     /// <returns>(key, value) pairs in completion order.</returns>
     /// <exception cref="ArgumentNullException">When <paramref name="pairs"/> is null.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">When <paramref name="timeout"/> is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">When <paramref name="timeout"/> is negative (other than <see cref="Timeout.InfiniteTimeSpan"/>) or beyond
+    /// the timer limit of about 49.7 days, such as <see cref="TimeSpan.MaxValue"/>.</exception>
     public static IAsyncEnumerable<(TKey Key, TValue Value)> Items<TKey, TValue>(
         this IEnumerable<(TKey Key, Task<TValue> Task)> pairs,
         TimeSpan? timeout = null,
@@ -68,11 +74,13 @@ public static class TaskExtensions
     /// <typeparam name="TKey">The key type.</typeparam>
     /// <typeparam name="TValue">The result type.</typeparam>
     /// <param name="pairs">Keys with their running tasks.</param>
-    /// <param name="timeout">A total deadline from the start of the enumeration; null for none.</param>
+    /// <param name="timeout">A total deadline from the first <c>MoveNextAsync</c>; null or
+    /// <see cref="Timeout.InfiniteTimeSpan"/> for none.</param>
     /// <param name="cancellationToken">Stops the enumeration with <see cref="OperationCanceledException"/>.</param>
     /// <returns>(key, value) pairs in completion order.</returns>
     /// <exception cref="ArgumentNullException">When <paramref name="pairs"/> is null.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">When <paramref name="timeout"/> is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">When <paramref name="timeout"/> is negative (other than <see cref="Timeout.InfiniteTimeSpan"/>) or beyond
+    /// the timer limit of about 49.7 days, such as <see cref="TimeSpan.MaxValue"/>.</exception>
     public static IAsyncEnumerable<(TKey Key, TValue Value)> Items<TKey, TValue>(
         this IEnumerable<KeyValuePair<TKey, Task<TValue>>> pairs,
         TimeSpan? timeout = null,

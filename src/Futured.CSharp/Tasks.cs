@@ -58,10 +58,12 @@ public static partial class Futures
     /// </summary>
     /// <typeparam name="T">The result type.</typeparam>
     /// <param name="tasks">Running tasks.</param>
-    /// <param name="timeout">A total deadline of each enumeration; null for none.</param>
+    /// <param name="timeout">A total deadline of each enumeration, from its first <c>MoveNextAsync</c>; null or
+    /// <see cref="Timeout.InfiniteTimeSpan"/> for none.</param>
     /// <returns>The set.</returns>
     /// <exception cref="ArgumentNullException">When <paramref name="tasks"/> or one of them is null.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">When <paramref name="timeout"/> is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">When <paramref name="timeout"/> is negative (other than <see cref="Timeout.InfiniteTimeSpan"/>) or beyond
+    /// the timer limit of about 49.7 days, such as <see cref="TimeSpan.MaxValue"/>.</exception>
     public static TaskSet<T> TaskSet<T>(IEnumerable<Task<T>> tasks, TimeSpan? timeout = null)
     {
         ArgumentNullException.ThrowIfNull(tasks);

@@ -9,7 +9,14 @@ open Futured.Internal
 [<CompilationRepresentation(CompilationRepresentationFlags.ModuleSuffix)>]
 module Futured =
 
-    let private stream (options: MapOptions) ordered input start project =
+    /// What a null task in the input of the results family and of items stands for.
+    let private nullInInput name =
+        struct (name, "The sequence holds a null task.")
+
+    /// What a null task returned by the mapped function stands for.
+    let private nullFromFunction = struct ("f", "The function returned a null task.")
+
+    let private stream (options: MapOptions) ordered (struct (nullParameter, nullMessage)) input start project =
         MapOptions.validate options
 
         Stream(
@@ -24,6 +31,9 @@ module Futured =
                 Window = defaultArg options.MaxConcurrency Int32.MaxValue
                 Timeout = ValueOption.ofOption options.Timeout
                 CancellationToken = options.CancellationToken
+                Clock = TimeProvider.System
+                NullTaskParameter = nullParameter
+                NullTaskMessage = nullMessage
             }
         )
         :> TaskSeq<_>
@@ -38,7 +48,7 @@ module Futured =
 
     let private tasksOf ordered options (tasks: seq<Task<'T>>) =
         Guard.notNull "tasks" tasks
-        stream options ordered (FromSeq tasks) id keep
+        stream options ordered (nullInInput "tasks") (FromSeq tasks) id keep
 
     let results tasks = tasksOf true MapOptions.Default tasks
 
@@ -61,37 +71,56 @@ module Futured =
     let mapWith options (f: 'a -> Task<'b>) (xs: seq<'a>) =
         Guard.notNull "f" f
         Guard.notNull "xs" xs
-        stream options true (FromSeq xs) f keep
+        stream options true nullFromFunction (FromSeq xs) f keep
 
     let map f xs = mapWith MapOptions.Default f xs
 
     let mapFrom options (f: 'a -> Task<'b>) (xs: TaskSeq<'a>) =
         Guard.notNull "f" f
         Guard.notNull "xs" xs
-        stream options true (FromTaskSeq xs) f keep
+        stream options true nullFromFunction (FromTaskSeq xs) f keep
 
     let mapZipWith options (f: 'a -> Task<'b>) (xs: seq<'a>) =
         Guard.notNull "f" f
         Guard.notNull "xs" xs
-        stream options false (FromSeq xs) f pair
+        stream options false nullFromFunction (FromSeq xs) f pair
 
     let mapZip f xs = mapZipWith MapOptions.Default f xs
 
     let mapZipFrom options (f: 'a -> Task<'b>) (xs: TaskSeq<'a>) =
         Guard.notNull "f" f
         Guard.notNull "xs" xs
-        stream options false (FromTaskSeq xs) f pair
+        stream options false nullFromFunction (FromTaskSeq xs) f pair
 
     let starmapWith options (f: 'a -> 'b -> Task<'c>) (pairs: seq<'a * 'b>) =
         Guard.notNull "f" f
         Guard.notNull "pairs" pairs
-        stream options true (FromSeq pairs) (fun (a, b) -> f a b) keep
+
+        let call (pair: 'a * 'b) =
+            if isNull (box pair) then
+                raise (ArgumentNullException("pairs", "The sequence holds a null pair."))
+
+            let a, b = pair
+            f a b
+
+        stream options true nullFromFunction (FromSeq pairs) call keep
 
     let starmap f pairs = starmapWith MapOptions.Default f pairs
 
     let itemsWith options (pairs: seq<'k * Task<'v>>) =
         Guard.notNull "pairs" pairs
-        stream { options with MaxConcurrency = None } false (FromSeq pairs) snd (fun (key, _) value -> (key, value))
+
+        // A null pair stands for a null task: either way the key has no task.
+        let taskOf (pair: 'k * Task<'v>) =
+            if isNull (box pair) then null else snd pair
+
+        stream
+            { options with MaxConcurrency = None }
+            false
+            (nullInInput "pairs")
+            (FromSeq pairs)
+            taskOf
+            (fun (key, _) value -> (key, value))
 
     let items pairs = itemsWith MapOptions.Default pairs
 

@@ -9,12 +9,28 @@ open System.Threading.Tasks
 /// cold: calls start when an enumeration starts, and each enumeration runs them anew.
 /// </summary>
 /// <remarks>
-/// Shared by every stream: a faulted task surfaces its original exception (not an
-/// AggregateException) at its place in the order and the enumeration then ends; a deadline raises
-/// <see cref="T:System.TimeoutException"/> after every result already available was yielded; the
-/// token given to <c>GetAsyncEnumerator</c> (<c>WithCancellation</c>) raises
-/// <see cref="T:System.OperationCanceledException"/>. After a deadline, a cancellation, a fault or an
-/// early <c>DisposeAsync</c> no further call starts, and every abandoned task's fault is observed.
+/// <para>Shared by every stream: a faulted task surfaces its original exception (not an
+/// AggregateException) at its place in the order and the enumeration then ends. A null task (in the input,
+/// or returned by the mapped function) is a task faulted with <see cref="T:System.ArgumentNullException"/>
+/// naming the parameter (<c>tasks</c>, <c>pairs</c> or <c>f</c>): it surfaces at its place like any fault, in
+/// order after the results before it, as completed like a task that had already failed when the enumeration
+/// reached it. A failure of the input itself (a <c>seq</c> that throws, an asynchronous input whose
+/// <c>MoveNextAsync</c> throws or faults) is the input's last element: the results of every item taken
+/// before it are yielded first (waiting for their calls), then the failure is raised.</para>
+/// <para>Deadlines and cancellation: a deadline's clock starts at the first <c>MoveNextAsync</c>; when it
+/// passes, every result already available is yielded and then <see cref="T:System.TimeoutException"/> is
+/// raised. A timeout of <see cref="F:System.Threading.Timeout.InfiniteTimeSpan"/> means no deadline; any other
+/// negative timeout, or one beyond the runtime's timer limit of about 49.7 days (such as
+/// <see cref="F:System.TimeSpan.MaxValue"/>), is refused when the stream is made, with
+/// <see cref="T:System.ArgumentOutOfRangeException"/> naming the parameter (<c>timeout</c>) or, for
+/// <c>MapOptions.Timeout</c>, <c>options</c> with the option named in the message. The token given to
+/// <c>GetAsyncEnumerator</c> (<c>WithCancellation</c>) and the options' token raise
+/// <see cref="T:System.OperationCanceledException"/>.</para>
+/// <para>After a deadline, a cancellation, a fault or an early <c>DisposeAsync</c> no further call starts,
+/// every abandoned task's fault is observed, and the token an asynchronous input was enumerated with is
+/// cancelled, so its pending <c>MoveNextAsync</c> ends. <c>DisposeAsync</c> then completes once that move has
+/// ended and the input has been disposed (an input that ignores its token delays it until its next item);
+/// it does not wait for calls already running, which the stream cannot stop.</para>
 /// </remarks>
 [<RequireQualifiedAccess>]
 [<CompilationRepresentation(CompilationRepresentationFlags.ModuleSuffix)>]
@@ -23,29 +39,39 @@ module Futured =
     /// <summary>Yields the tasks' results in input order; the first as soon as the first task is done.</summary>
     /// <param name="tasks">Running tasks.</param>
     /// <returns>The results, in input order.</returns>
-    /// <exception cref="T:System.ArgumentNullException">When <c>tasks</c> is null.</exception>
+    /// <exception cref="T:System.ArgumentNullException">When <c>tasks</c> is null; at its place in the stream
+    /// when it holds a null task.</exception>
     val results: tasks: seq<Task<'T>> -> TaskSeq<'T>
 
     /// <summary>Yields the tasks' results in input order, within a total deadline.</summary>
-    /// <param name="timeout">The deadline, from the start of the enumeration.</param>
+    /// <param name="timeout">The deadline, from the first <c>MoveNextAsync</c>;
+    /// <see cref="F:System.Threading.Timeout.InfiniteTimeSpan"/> means none.</param>
     /// <param name="tasks">Running tasks.</param>
     /// <returns>The results, in input order, then TimeoutException if the deadline passes first.</returns>
-    /// <exception cref="T:System.ArgumentNullException">When <c>tasks</c> is null.</exception>
-    /// <exception cref="T:System.ArgumentOutOfRangeException">When <c>timeout</c> is negative.</exception>
+    /// <exception cref="T:System.ArgumentNullException">When <c>tasks</c> is null; at its place in the stream
+    /// when it holds a null task.</exception>
+    /// <exception cref="T:System.ArgumentOutOfRangeException">When <c>timeout</c> is negative (other than
+    /// <see cref="F:System.Threading.Timeout.InfiniteTimeSpan"/>) or beyond the timer limit of about 49.7 days,
+    /// such as <see cref="F:System.TimeSpan.MaxValue"/>.</exception>
     val resultsWithin: timeout: TimeSpan -> tasks: seq<Task<'T>> -> TaskSeq<'T>
 
     /// <summary>Yields the tasks' results in the order they complete, O(1) work per completion.</summary>
     /// <param name="tasks">Running tasks.</param>
     /// <returns>The results, in completion order.</returns>
-    /// <exception cref="T:System.ArgumentNullException">When <c>tasks</c> is null.</exception>
+    /// <exception cref="T:System.ArgumentNullException">When <c>tasks</c> is null; at its place in the stream
+    /// when it holds a null task.</exception>
     val asCompleted: tasks: seq<Task<'T>> -> TaskSeq<'T>
 
     /// <summary>Yields the tasks' results as they complete, within a total deadline.</summary>
-    /// <param name="timeout">The deadline, from the start of the enumeration.</param>
+    /// <param name="timeout">The deadline, from the first <c>MoveNextAsync</c>;
+    /// <see cref="F:System.Threading.Timeout.InfiniteTimeSpan"/> means none.</param>
     /// <param name="tasks">Running tasks.</param>
     /// <returns>The results in completion order, then TimeoutException if the deadline passes first.</returns>
-    /// <exception cref="T:System.ArgumentNullException">When <c>tasks</c> is null.</exception>
-    /// <exception cref="T:System.ArgumentOutOfRangeException">When <c>timeout</c> is negative.</exception>
+    /// <exception cref="T:System.ArgumentNullException">When <c>tasks</c> is null; at its place in the stream
+    /// when it holds a null task.</exception>
+    /// <exception cref="T:System.ArgumentOutOfRangeException">When <c>timeout</c> is negative (other than
+    /// <see cref="F:System.Threading.Timeout.InfiniteTimeSpan"/>) or beyond the timer limit of about 49.7 days,
+    /// such as <see cref="F:System.TimeSpan.MaxValue"/>.</exception>
     val asCompletedWithin: timeout: TimeSpan -> tasks: seq<Task<'T>> -> TaskSeq<'T>
 
     /// <summary>Yields the tasks' results with options: order, deadline, cancellation.</summary>
@@ -54,8 +80,11 @@ module Futured =
     /// <param name="tasks">Running tasks.</param>
     /// <returns>The results, then TimeoutException if the deadline passes first, or
     /// OperationCanceledException when the options' token is cancelled.</returns>
-    /// <exception cref="T:System.ArgumentNullException">When <c>tasks</c> is null.</exception>
-    /// <exception cref="T:System.ArgumentOutOfRangeException">When <c>Timeout</c> is negative.</exception>
+    /// <exception cref="T:System.ArgumentNullException">When <c>tasks</c> is null; at its place in the stream
+    /// when it holds a null task.</exception>
+    /// <exception cref="T:System.ArgumentOutOfRangeException">(naming <c>options</c>) When <c>Timeout</c> is negative
+    /// (other than <see cref="F:System.Threading.Timeout.InfiniteTimeSpan"/>) or beyond the timer limit of about
+    /// 49.7 days, such as <see cref="F:System.TimeSpan.MaxValue"/>.</exception>
     val resultsWith: options: MapOptions -> tasks: seq<Task<'T>> -> TaskSeq<'T>
 
     /// <summary>Like <c>resultsWith</c>, but <c>Order = None</c> means in completion order.</summary>
@@ -63,8 +92,11 @@ module Futured =
     /// <param name="tasks">Running tasks.</param>
     /// <returns>The results, then TimeoutException if the deadline passes first, or
     /// OperationCanceledException when the options' token is cancelled.</returns>
-    /// <exception cref="T:System.ArgumentNullException">When <c>tasks</c> is null.</exception>
-    /// <exception cref="T:System.ArgumentOutOfRangeException">When <c>Timeout</c> is negative.</exception>
+    /// <exception cref="T:System.ArgumentNullException">When <c>tasks</c> is null; at its place in the stream
+    /// when it holds a null task.</exception>
+    /// <exception cref="T:System.ArgumentOutOfRangeException">(naming <c>options</c>) When <c>Timeout</c> is negative
+    /// (other than <see cref="F:System.Threading.Timeout.InfiniteTimeSpan"/>) or beyond the timer limit of about
+    /// 49.7 days, such as <see cref="F:System.TimeSpan.MaxValue"/>.</exception>
     val asCompletedWith: options: MapOptions -> tasks: seq<Task<'T>> -> TaskSeq<'T>
 
     /// <summary>Calls <c>f</c> on every input and yields the results in input order; all calls start
@@ -72,7 +104,8 @@ module Futured =
     /// <param name="f">A task-returning function, typically wrapped by <c>threaded</c> or an executor.</param>
     /// <param name="xs">The inputs.</param>
     /// <returns>The results, in input order.</returns>
-    /// <exception cref="T:System.ArgumentNullException">When <c>f</c> or <c>xs</c> is null.</exception>
+    /// <exception cref="T:System.ArgumentNullException">When <c>f</c> or <c>xs</c> is null; at its place in the
+    /// stream, naming <c>f</c>, when <c>f</c> returns a null task.</exception>
     val map: f: ('a -> Task<'b>) -> xs: seq<'a> -> TaskSeq<'b>
 
     /// <summary>Calls <c>f</c> on every input with options: order, deadline, a lazy bound, cancellation.</summary>
@@ -80,24 +113,32 @@ module Futured =
     /// <param name="f">A task-returning function.</param>
     /// <param name="xs">The inputs; may be endless when <c>MaxConcurrency</c> is set.</param>
     /// <returns>The results.</returns>
-    /// <exception cref="T:System.ArgumentNullException">When <c>f</c> or <c>xs</c> is null.</exception>
-    /// <exception cref="T:System.ArgumentOutOfRangeException">When <c>MaxConcurrency</c> ≤ 0 or <c>Timeout</c> is negative.</exception>
+    /// <exception cref="T:System.ArgumentNullException">When <c>f</c> or <c>xs</c> is null; at its place in the
+    /// stream, naming <c>f</c>, when <c>f</c> returns a null task.</exception>
+    /// <exception cref="T:System.ArgumentOutOfRangeException">(naming <c>options</c>) When <c>MaxConcurrency</c> ≤ 0,
+    /// or <c>Timeout</c> is negative (other than <see cref="F:System.Threading.Timeout.InfiniteTimeSpan"/>) or beyond
+    /// the timer limit of about 49.7 days, such as <see cref="F:System.TimeSpan.MaxValue"/>.</exception>
     val mapWith: options: MapOptions -> f: ('a -> Task<'b>) -> xs: seq<'a> -> TaskSeq<'b>
 
     /// <summary>Calls <c>f</c> on every item of an asynchronous sequence, with options.</summary>
     /// <param name="options">The options; <c>Order = None</c> means in order.</param>
     /// <param name="f">A task-returning function.</param>
-    /// <param name="xs">The inputs; enumerated with a token that is cancelled when the output stops early.</param>
+    /// <param name="xs">The inputs; enumerated with a token that is cancelled whenever the output stops (deadline,
+    /// cancellation, fault or early <c>DisposeAsync</c>).</param>
     /// <returns>The results.</returns>
-    /// <exception cref="T:System.ArgumentNullException">When <c>f</c> or <c>xs</c> is null.</exception>
-    /// <exception cref="T:System.ArgumentOutOfRangeException">When <c>MaxConcurrency</c> ≤ 0 or <c>Timeout</c> is negative.</exception>
+    /// <exception cref="T:System.ArgumentNullException">When <c>f</c> or <c>xs</c> is null; at its place in the
+    /// stream, naming <c>f</c>, when <c>f</c> returns a null task.</exception>
+    /// <exception cref="T:System.ArgumentOutOfRangeException">(naming <c>options</c>) When <c>MaxConcurrency</c> ≤ 0,
+    /// or <c>Timeout</c> is negative (other than <see cref="F:System.Threading.Timeout.InfiniteTimeSpan"/>) or beyond
+    /// the timer limit of about 49.7 days, such as <see cref="F:System.TimeSpan.MaxValue"/>.</exception>
     val mapFrom: options: MapOptions -> f: ('a -> Task<'b>) -> xs: TaskSeq<'a> -> TaskSeq<'b>
 
     /// <summary>Calls <c>f</c> on every input and yields (input, result) pairs as the calls complete.</summary>
     /// <param name="f">A task-returning function.</param>
     /// <param name="xs">The inputs.</param>
     /// <returns>Each input paired with its own result, in completion order.</returns>
-    /// <exception cref="T:System.ArgumentNullException">When <c>f</c> or <c>xs</c> is null.</exception>
+    /// <exception cref="T:System.ArgumentNullException">When <c>f</c> or <c>xs</c> is null; at its place in the
+    /// stream, naming <c>f</c>, when <c>f</c> returns a null task.</exception>
     val mapZip: f: ('a -> Task<'b>) -> xs: seq<'a> -> TaskSeq<'a * 'b>
 
     /// <summary>Like <c>mapZip</c>, with options; <c>Order = None</c> means as completed.</summary>
@@ -105,8 +146,11 @@ module Futured =
     /// <param name="f">A task-returning function.</param>
     /// <param name="xs">The inputs.</param>
     /// <returns>Each input paired with its own result.</returns>
-    /// <exception cref="T:System.ArgumentNullException">When <c>f</c> or <c>xs</c> is null.</exception>
-    /// <exception cref="T:System.ArgumentOutOfRangeException">When <c>MaxConcurrency</c> ≤ 0 or <c>Timeout</c> is negative.</exception>
+    /// <exception cref="T:System.ArgumentNullException">When <c>f</c> or <c>xs</c> is null; at its place in the
+    /// stream, naming <c>f</c>, when <c>f</c> returns a null task.</exception>
+    /// <exception cref="T:System.ArgumentOutOfRangeException">(naming <c>options</c>) When <c>MaxConcurrency</c> ≤ 0,
+    /// or <c>Timeout</c> is negative (other than <see cref="F:System.Threading.Timeout.InfiniteTimeSpan"/>) or beyond
+    /// the timer limit of about 49.7 days, such as <see cref="F:System.TimeSpan.MaxValue"/>.</exception>
     val mapZipWith: options: MapOptions -> f: ('a -> Task<'b>) -> xs: seq<'a> -> TaskSeq<'a * 'b>
 
     /// <summary>Like <c>mapZipWith</c>, over an asynchronous sequence.</summary>
@@ -114,15 +158,19 @@ module Futured =
     /// <param name="f">A task-returning function.</param>
     /// <param name="xs">The inputs.</param>
     /// <returns>Each input paired with its own result.</returns>
-    /// <exception cref="T:System.ArgumentNullException">When <c>f</c> or <c>xs</c> is null.</exception>
-    /// <exception cref="T:System.ArgumentOutOfRangeException">When <c>MaxConcurrency</c> ≤ 0 or <c>Timeout</c> is negative.</exception>
+    /// <exception cref="T:System.ArgumentNullException">When <c>f</c> or <c>xs</c> is null; at its place in the
+    /// stream, naming <c>f</c>, when <c>f</c> returns a null task.</exception>
+    /// <exception cref="T:System.ArgumentOutOfRangeException">(naming <c>options</c>) When <c>MaxConcurrency</c> ≤ 0,
+    /// or <c>Timeout</c> is negative (other than <see cref="F:System.Threading.Timeout.InfiniteTimeSpan"/>) or beyond
+    /// the timer limit of about 49.7 days, such as <see cref="F:System.TimeSpan.MaxValue"/>.</exception>
     val mapZipFrom: options: MapOptions -> f: ('a -> Task<'b>) -> xs: TaskSeq<'a> -> TaskSeq<'a * 'b>
 
     /// <summary>Calls a two-argument function on every pair and yields the results in input order.</summary>
     /// <param name="f">A curried task-returning function.</param>
     /// <param name="pairs">The argument pairs.</param>
     /// <returns>The results, in input order.</returns>
-    /// <exception cref="T:System.ArgumentNullException">When <c>f</c> or <c>pairs</c> is null.</exception>
+    /// <exception cref="T:System.ArgumentNullException">When <c>f</c> or <c>pairs</c> is null; at its place in the
+    /// stream when <c>f</c> returns a null task (naming <c>f</c>) or a pair is null (naming <c>pairs</c>).</exception>
     val starmap: f: ('a -> 'b -> Task<'c>) -> pairs: seq<'a * 'b> -> TaskSeq<'c>
 
     /// <summary>Like <c>starmap</c>, with options; <c>Order = None</c> means in order.</summary>
@@ -130,22 +178,29 @@ module Futured =
     /// <param name="f">A curried task-returning function.</param>
     /// <param name="pairs">The argument pairs.</param>
     /// <returns>The results.</returns>
-    /// <exception cref="T:System.ArgumentNullException">When <c>f</c> or <c>pairs</c> is null.</exception>
-    /// <exception cref="T:System.ArgumentOutOfRangeException">When <c>MaxConcurrency</c> ≤ 0 or <c>Timeout</c> is negative.</exception>
+    /// <exception cref="T:System.ArgumentNullException">When <c>f</c> or <c>pairs</c> is null; at its place in the
+    /// stream when <c>f</c> returns a null task (naming <c>f</c>) or a pair is null (naming <c>pairs</c>).</exception>
+    /// <exception cref="T:System.ArgumentOutOfRangeException">(naming <c>options</c>) When <c>MaxConcurrency</c> ≤ 0,
+    /// or <c>Timeout</c> is negative (other than <see cref="F:System.Threading.Timeout.InfiniteTimeSpan"/>) or beyond
+    /// the timer limit of about 49.7 days, such as <see cref="F:System.TimeSpan.MaxValue"/>.</exception>
     val starmapWith: options: MapOptions -> f: ('a -> 'b -> Task<'c>) -> pairs: seq<'a * 'b> -> TaskSeq<'c>
 
     /// <summary>Yields (key, result) pairs of keyed running tasks as they complete.</summary>
     /// <param name="pairs">Keys with their running tasks.</param>
     /// <returns>Each key with its own task's result, in completion order.</returns>
-    /// <exception cref="T:System.ArgumentNullException">When <c>pairs</c> is null.</exception>
+    /// <exception cref="T:System.ArgumentNullException">When <c>pairs</c> is null; at its place in the stream when
+    /// it holds a null task or a null pair.</exception>
     val items: pairs: seq<'k * Task<'v>> -> TaskSeq<'k * 'v>
 
     /// <summary>Like <c>items</c>, with options (<c>MaxConcurrency</c> does not apply: the tasks already run).</summary>
     /// <param name="options">The options; <c>Order = None</c> means as completed.</param>
     /// <param name="pairs">Keys with their running tasks.</param>
     /// <returns>Each key with its own task's result.</returns>
-    /// <exception cref="T:System.ArgumentNullException">When <c>pairs</c> is null.</exception>
-    /// <exception cref="T:System.ArgumentOutOfRangeException">When <c>Timeout</c> is negative.</exception>
+    /// <exception cref="T:System.ArgumentNullException">When <c>pairs</c> is null; at its place in the stream when
+    /// it holds a null task or a null pair.</exception>
+    /// <exception cref="T:System.ArgumentOutOfRangeException">(naming <c>options</c>) When <c>Timeout</c> is negative
+    /// (other than <see cref="F:System.Threading.Timeout.InfiniteTimeSpan"/>) or beyond the timer limit of about
+    /// 49.7 days, such as <see cref="F:System.TimeSpan.MaxValue"/>.</exception>
     val itemsWith: options: MapOptions -> pairs: seq<'k * Task<'v>> -> TaskSeq<'k * 'v>
 
     /// <summary>Sync bridge: waits for a task and returns its result, rethrowing its original exception

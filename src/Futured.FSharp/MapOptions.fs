@@ -21,16 +21,19 @@ type MapOptions =
         /// The order of results; None keeps the function's own default (in order for <c>map</c> and
         /// <c>starmap</c>, as completed for <c>mapZip</c> and <c>items</c>).
         Order: Order option
-        /// A total deadline measured from the start of the enumeration: when it passes with calls
+        /// A total deadline whose clock starts at the first MoveNextAsync: when it passes with calls
         /// still pending, every result already available is yielded and then MoveNextAsync throws
-        /// TimeoutException. None means no deadline.
+        /// TimeoutException. None or Some Timeout.InfiniteTimeSpan means no deadline; any other negative value,
+        /// or one beyond the runtime's timer limit of about 49.7 days (such as TimeSpan.MaxValue), is refused
+        /// when the stream is made, with ArgumentOutOfRangeException naming options and this option.
         Timeout: TimeSpan option
         /// With Some n, the input is consumed lazily with at most n calls started but not yet
         /// yielded, so the consumer sets the pace and an endless input works. With None every
         /// call starts as soon as the enumeration starts, as in the original.
         MaxConcurrency: int option
         /// Stops the enumeration: no further call starts and MoveNextAsync throws
-        /// OperationCanceledException. Calls already started are not interrupted.
+        /// OperationCanceledException. Calls already started are not interrupted; an asynchronous input's
+        /// pending MoveNextAsync is cancelled.
         CancellationToken: CancellationToken
     }
 
@@ -44,7 +47,7 @@ type MapOptions =
         }
 
 module internal MapOptions =
-    /// Raises ArgumentOutOfRangeException for a bound ≤ 0 or a timeout that Guard.timeout rejects.
+    /// Raises ArgumentOutOfRangeException naming options for a bound ≤ 0 or a timeout that Guard's rule rejects.
     let validate (options: MapOptions) =
         match options.MaxConcurrency with
         | Some n when n <= 0 ->

@@ -576,6 +576,13 @@ let tests =
                 outOfRangeNamed "timeout" (fun () -> tasks.AsCompleted negative)
                 outOfRangeNamed "timeout" (fun () -> [ struct (1, Task.FromResult 1) ].Items negative)
                 outOfRangeNamed "timeout" (fun () -> doubleAsync.Map([ 1 ], timeout = negative))
+
+                // Beyond the runtime's timer limit: refused where given, like a negative one.
+                let beyond = Nullable TimeSpan.MaxValue
+                outOfRangeNamed "timeout" (fun () -> tasks.Results beyond)
+                outOfRangeNamed "timeout" (fun () -> tasks.AsCompleted beyond)
+                outOfRangeNamed "timeout" (fun () -> doubleAsync.Map([ 1 ], timeout = beyond))
+                outOfRangeNamed "timeout" (fun () -> Futures.TaskSet(tasks, beyond))
                 outOfRangeNamed "maxConcurrency" (fun () -> doubleAsync.Map([ 1 ], maxConcurrency = 0))
                 outOfRangeNamed "maxConcurrency" (fun () -> doubleAsync.MapZip([ 1 ], maxConcurrency = -1))
 

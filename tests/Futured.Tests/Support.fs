@@ -185,3 +185,111 @@ let yieldsCompletionOrder (stream: seq<Task<int>> -> IAsyncEnumerable<int>) (per
         return List.ofSeq yielded = List.ofArray perm && not last
     }
     |> await'
+
+/// A timer of ManualClock: it fires only when the test fires its clock.
+type ManualTimer(callback: TimerCallback, state: obj, dueTime: TimeSpan) =
+    let mutable due = dueTime
+    let mutable disposed = false
+
+    /// Started (given a finite due time) and not disposed.
+    member _.Armed = not disposed && due <> Timeout.InfiniteTimeSpan
+
+    /// Runs the callback once if the timer is armed.
+    member this.Fire() =
+        if this.Armed then
+            due <- Timeout.InfiniteTimeSpan
+            callback.Invoke state
+
+    interface ITimer with
+        member _.Change(dueTime, _) =
+            due <- dueTime
+            true
+
+        member _.Dispose() = disposed <- true
+
+        member _.DisposeAsync() =
+            disposed <- true
+            ValueTask()
+
+/// A clock whose timers fire only when the test calls Fire: a deadline passes exactly where the test says,
+/// without waiting for real time.
+type ManualClock() =
+    inherit TimeProvider()
+    let timers = ResizeArray<ManualTimer>()
+
+    member _.Timers = lock timers (fun () -> List.ofSeq timers)
+
+    /// Some timer of this clock has been started and has not fired.
+    member this.Armed = this.Timers |> List.exists (fun t -> t.Armed)
+
+    /// Fires every started timer: every deadline on this clock passes now.
+    member this.Fire() =
+        for t in this.Timers do
+            t.Fire()
+
+    override _.CreateTimer(callback, state, dueTime, _) =
+        let timer = new ManualTimer(callback, state, dueTime)
+        lock timers (fun () -> timers.Add timer)
+        timer :> ITimer
+
+/// Wraps an asynchronous sequence and counts what its consumer does with it: every MoveNextAsync, the ones still
+/// pending, every DisposeAsync, and the token it was enumerated with.
+type TrackedInput<'T>(source: IAsyncEnumerable<'T>) =
+    let mutable enumerations = 0
+    let mutable moves = 0
+    let mutable pending = 0
+    let mutable disposals = 0
+    let mutable token = CancellationToken.None
+
+    member _.Enumerations = Volatile.Read &enumerations
+    member _.Moves = Volatile.Read &moves
+    member _.Pending = Volatile.Read &pending
+    member _.Disposals = Volatile.Read &disposals
+    member _.Token = token
+
+    member private _.Moved() =
+        Interlocked.Increment &moves |> ignore
+        Interlocked.Increment &pending |> ignore
+
+    member private _.Settled() =
+        Interlocked.Decrement &pending |> ignore
+
+    member private _.Disposed() =
+        Interlocked.Increment &disposals |> ignore
+
+    interface IAsyncEnumerable<'T> with
+        member this.GetAsyncEnumerator cancellationToken =
+            Interlocked.Increment &enumerations |> ignore
+            token <- cancellationToken
+            let inner = source.GetAsyncEnumerator cancellationToken
+
+            { new IAsyncEnumerator<'T> with
+                member _.Current = inner.Current
+
+                member _.MoveNextAsync() =
+                    this.Moved()
+
+                    let move =
+                        try
+                            inner.MoveNextAsync()
+                        with _ ->
+                            this.Settled()
+                            reraise ()
+
+                    if move.IsCompleted then
+                        this.Settled()
+                        move
+                    else
+                        ValueTask<bool>(
+                            task {
+                                try
+                                    return! move
+                                finally
+                                    this.Settled()
+                            }
+                        )
+
+                member _.DisposeAsync() =
+                    this.Disposed()
+                    inner.DisposeAsync()
+            }

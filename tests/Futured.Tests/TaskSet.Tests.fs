@@ -240,6 +240,100 @@ let tests =
                     Expect.stringContains e.Message "disposed" "says why"
                 }
 
+            testTask "DisposeAsync completes however it races the last completion, over 10^5 rounds"
+            <| fun () ->
+                task {
+                    let rounds = 100_000
+                    let sources = Array.init rounds (fun _ -> TaskCompletionSource<int>())
+                    let sets = Array.zeroCreate<TaskSet<int>> rounds
+                    let pending = Collections.Concurrent.ConcurrentQueue<Task>()
+                    // turn[0]: the round the main thread has started; turn[1]: the last round the other has done.
+                    let turn = [| -1; -1 |]
+
+                    let spinUntil (condition: unit -> bool) =
+                        let mutable spin = SpinWait()
+
+                        while not (condition ()) do
+                            spin.SpinOnce()
+
+                    // Round i: one thread completes the set's only task while the other disposes the set; the
+                    // threads swap roles every round, so each order and every overlap of the two occurs.
+                    let act i onMain =
+                        if (i % 2 = 0) = onMain then
+                            let disposal = sets[i].DisposeAsync()
+
+                            if not disposal.IsCompleted then
+                                pending.Enqueue(disposal.AsTask())
+                        else
+                            sources[i].SetResult i
+
+                    let other =
+                        Thread(
+                            (fun () ->
+                                for i in 0 .. rounds - 1 do
+                                    spinUntil (fun () -> Volatile.Read &turn[0] >= i)
+                                    act i false
+                                    Volatile.Write(&turn[1], i)),
+                            IsBackground = true
+                        )
+
+                    other.Start()
+
+                    for i in 0 .. rounds - 1 do
+                        spinUntil (fun () -> Volatile.Read &turn[1] >= i - 1)
+
+                        if i > 0 then
+                            sets[i - 1] <- Unchecked.defaultof<_>
+
+                        sets[i] <- new TaskSet<int>([ sources[i].Task ])
+                        Volatile.Write(&turn[0], i)
+                        act i true
+
+                    spinUntil (fun () -> Volatile.Read &turn[1] = rounds - 1)
+                    let all = Task.WhenAll pending
+                    let! first = Task.WhenAny(all, Task.Delay generous)
+
+                    let stuck = pending |> Seq.filter (fun t -> not t.IsCompleted) |> Seq.length
+
+                    Expect.isTrue (obj.ReferenceEquals(first, all)) $"{stuck} of {rounds} disposals never completed"
+                }
+
+            testTask "the deadline's clock starts at the first MoveNextAsync, not when the enumerator is made"
+            <| fun () ->
+                task {
+                    let clock = ManualClock()
+                    let never = TaskCompletionSource<int>()
+
+                    let set =
+                        new TaskSet<int>([ Task.FromResult 1; never.Task ], ValueSome(TimeSpan.FromSeconds 1.0), clock)
+
+                    let e = (set :> IAsyncEnumerable<Task<int>>).GetAsyncEnumerator()
+                    Expect.isFalse clock.Armed "no deadline runs before the first move"
+                    let! first = next e
+                    Expect.equal first.Result 1 "the completed task"
+                    Expect.isTrue clock.Armed "the deadline runs from the first move"
+                    let move = e.MoveNextAsync().AsTask()
+                    clock.Fire()
+                    let! _ = throwsExactly<TimeoutException> move
+                    do! e.DisposeAsync()
+                    Expect.equal set.Count 1 "the running task stays in the set"
+                }
+
+            testTask "a task set and a stream raise the same TimeoutException message"
+            <| fun () ->
+                task {
+                    let never = TaskCompletionSource<int>()
+                    let timeout = TimeSpan.FromMilliseconds 1.0
+                    let! _, fromSet = collect (TaskSet.within timeout [ never.Task ])
+                    let! _, fromStream = collect (Futured.resultsWithin timeout [ never.Task ])
+
+                    match fromSet, fromStream with
+                    | Some(:? TimeoutException as a), Some(:? TimeoutException as b) ->
+                        Expect.equal a.Message b.Message "one message"
+                        Expect.stringContains a.Message (string timeout) "names the deadline"
+                    | _ -> failtestf "expected two TimeoutExceptions, got %A and %A" fromSet fromStream
+                }
+
             testTask "bad input is refused with the parameter named"
             <| fun () ->
                 task {

@@ -26,6 +26,12 @@ type internal Plan<'a, 'b, 'r> =
         Window: int
         Timeout: TimeSpan voption
         CancellationToken: CancellationToken
+        /// The clock of the deadline (TimeProvider.System but in tests).
+        Clock: TimeProvider
+        /// The parameter a null task stands for (the input, or the function that returned it), and what the
+        /// ArgumentNullException says.
+        NullTaskParameter: string
+        NullTaskMessage: string
     }
 
 /// One pass over a plan. The consumer drives it: every MoveNextAsync first tops the window up from
@@ -34,6 +40,14 @@ type internal Plan<'a, 'b, 'r> =
 /// continuation, so as-completed work is O(1) per completion. A plain as-completed pass over a
 /// sequence (no bound, nothing that can stop it) starts every call in its first move and then waits on
 /// one Task.WhenEach over the whole set instead, which needs no continuation object per task.
+///
+/// How a pass ends. A faulted task (or a null one, or a call that throws) surfaces at its place and ends
+/// the pass. A failure of the input itself (a seq that throws, an asynchronous MoveNextAsync that throws or
+/// faults) is the input's last element: every call already started is yielded first, then the failure. A
+/// deadline yields every result already available, then TimeoutException; a cancellation raises
+/// OperationCanceledException at once. Every stop (fault, deadline, cancellation, early DisposeAsync) cancels
+/// the token the asynchronous input was given, so its pending MoveNextAsync ends, and DisposeAsync waits for
+/// that move before disposing the input.
 [<Sealed>]
 type internal Pass<'a, 'b, 'r>(plan: Plan<'a, 'b, 'r>, consumerToken: CancellationToken) =
     // Sized once from what is known up front (the window, or the length of a collection input) so that a
@@ -55,20 +69,22 @@ type internal Pass<'a, 'b, 'r>(plan: Plan<'a, 'b, 'r>, consumerToken: Cancellati
                 else min plan.Window 1024
             )
 
-    // A token source exists only when something can stop the pass from outside or an
-    // asynchronous input must be told to stop.
-    let needsSource =
-        plan.Timeout.IsSome
-        || plan.CancellationToken.CanBeCanceled
-        || consumerToken.CanBeCanceled
-        || (match plan.Input with
-            | FromTaskSeq _ -> true
-            | FromSeq _ -> false)
+    // A stop signal exists only when something can stop the pass from outside or an asynchronous input must
+    // be told to stop.
+    let stop =
+        if
+            StopSignal.CanStop(plan.Timeout, plan.CancellationToken, consumerToken)
+            || (match plan.Input with
+                | FromTaskSeq _ -> true
+                | FromSeq _ -> false)
+        then
+            new StopSignal(plan.Timeout, plan.Clock, plan.CancellationToken, consumerToken)
+        else
+            null
 
     // As completed, unbounded, from a sequence, unstoppable: the first fill starts every call, so the
     // set of tasks is fixed from then on (see the fixed-set members below).
-    let fixedSetPass =
-        not plan.Ordered && plan.Window = Int32.MaxValue && not needsSource
+    let fixedSetPass = not plan.Ordered && plan.Window = Int32.MaxValue && isNull stop
 
     let completions =
         if plan.Ordered || fixedSetPass then
@@ -76,46 +92,7 @@ type internal Pass<'a, 'b, 'r>(plan: Plan<'a, 'b, 'r>, consumerToken: Cancellati
         else
             Channel.CreateUnbounded<struct ('a * Task<'b>)>(UnboundedChannelOptions(SingleReader = true))
 
-    // The deadline's clock starts at the first MoveNextAsync (armDeadline), not when the enumerator is
-    // created, so that results already completed by then are always yielded before a TimeoutException.
-    let deadline =
-        match plan.Timeout with
-        | ValueSome t when t <> Timeout.InfiniteTimeSpan -> new CancellationTokenSource()
-        | _ -> null
-
-    let mutable deadlineArmed = false
-
-    let armDeadline () =
-        if not deadlineArmed then
-            deadlineArmed <- true
-
-            if not (isNull deadline) then
-                deadline.CancelAfter plan.Timeout.Value
-
-    let stopSource =
-        if not needsSource then
-            null
-        else
-            let tokens =
-                [|
-                    if not (isNull deadline) then
-                        deadline.Token
-                    if plan.CancellationToken.CanBeCanceled then
-                        plan.CancellationToken
-                    if consumerToken.CanBeCanceled then
-                        consumerToken
-                |]
-
-            if tokens.Length = 0 then
-                new CancellationTokenSource()
-            else
-                CancellationTokenSource.CreateLinkedTokenSource tokens
-
-    let token =
-        if isNull stopSource then
-            CancellationToken.None
-        else
-            stopSource.Token
+    let token = if isNull stop then CancellationToken.None else stop.Token
 
     let mutable syncInput: IEnumerator<'a> = null
     let mutable asyncInput: IAsyncEnumerator<'a> = null
@@ -123,6 +100,9 @@ type internal Pass<'a, 'b, 'r>(plan: Plan<'a, 'b, 'r>, consumerToken: Cancellati
     let mutable exhausted = false
     let mutable inWindow = 0
     let mutable stopped = false
+    let mutable disposed = false
+    // The input's own failure, raised once every call started before it has been yielded.
+    let mutable inputFault: exn = null
     let mutable current = Unchecked.defaultof<'r>
 
     // The fixed set: every started task in input order, their input items (null while every item is
@@ -137,12 +117,9 @@ type internal Pass<'a, 'b, 'r>(plan: Plan<'a, 'b, 'r>, consumerToken: Cancellati
     let mutable whenEachMove = ValueTask<bool>()
     let mutable whenEachMovePending = false
 
-    let timedOut () =
-        not (isNull deadline) && deadline.IsCancellationRequested
+    let timedOut () = not (isNull stop) && stop.TimedOut
 
-    let cancelled () =
-        (plan.CancellationToken.IsCancellationRequested
-         || consumerToken.IsCancellationRequested)
+    let cancelled () = not (isNull stop) && stop.Cancelled
 
     let enqueue (item: 'a) (work: Task<'b>) =
         inWindow <- inWindow + 1
@@ -193,27 +170,46 @@ type internal Pass<'a, 'b, 'r>(plan: Plan<'a, 'b, 'r>, consumerToken: Cancellati
     let start (item: 'a) =
         let work =
             try
-                plan.Start item
+                match plan.Start item with
+                | null -> Task.FromException<'b>(ArgumentNullException(plan.NullTaskParameter, plan.NullTaskMessage))
+                | work -> work
             with e ->
                 Task.FromException<'b> e
 
         enqueue item work
 
-    let openInput () =
-        match plan.Input with
-        | FromSeq xs -> syncInput <- xs.GetEnumerator()
-        | FromTaskSeq xs -> asyncInput <- xs.GetAsyncEnumerator token
+    /// The input failed: nothing more is taken from it, and the failure surfaces after every started call.
+    let inputFailed (e: exn) =
+        inputFault <- e
+        exhausted <- true
 
-    let onMoved (moved: bool) =
+    let openInput () =
+        try
+            match plan.Input with
+            | FromSeq xs -> syncInput <- xs.GetEnumerator()
+            | FromTaskSeq xs -> asyncInput <- xs.GetAsyncEnumerator token
+        with e ->
+            inputFailed e
+
+    /// Takes the item of a successful asynchronous move, or notes that the input has ended.
+    let onAsyncMoved (moved: bool) =
         if moved then
-            start (
-                if isNull syncInput then
-                    asyncInput.Current
-                else
-                    syncInput.Current
-            )
+            start asyncInput.Current
         else
             exhausted <- true
+
+    /// Takes the outcome of an asynchronous move that has completed; a throwing Current is a failure of the input.
+    let onMoveCompleted (move: Task<bool>) =
+        if move.IsCompletedSuccessfully then
+            try
+                onAsyncMoved move.Result
+            with e ->
+                inputFailed e
+        elif move.IsCanceled && (timedOut () || cancelled () || stopped) then
+            // The pass's own stop cancelled the move: the stop, not the input, ends the pass.
+            ()
+        else
+            inputFailed (Observe.faultOf move)
 
     /// Turns the calls started by the first fill into one Task.WhenEach and maps each task back to its item.
     let fixSet () =
@@ -262,21 +258,36 @@ type internal Pass<'a, 'b, 'r>(plan: Plan<'a, 'b, 'r>, consumerToken: Cancellati
         if isNull syncInput && isNull asyncInput && not exhausted then
             openInput ()
 
-        while not stopped
-              && not exhausted
-              && isNull pendingMove
-              && inWindow < plan.Window
-              && not (timedOut ())
-              && not (cancelled ()) do
-            if not (isNull syncInput) then
-                onMoved (syncInput.MoveNext())
-            else
-                let move = asyncInput.MoveNextAsync()
+        if not (isNull pendingMove) && pendingMove.IsCompleted then
+            let move = pendingMove
+            pendingMove <- null
+            onMoveCompleted move
 
-                if move.IsCompletedSuccessfully then
-                    onMoved move.Result
+        // Whatever the input throws (MoveNext, Current, MoveNextAsync) is its failure; start never throws. One
+        // protected region around the loop keeps the per-item path free of exception handling.
+        try
+            while not stopped
+                  && not exhausted
+                  && isNull pendingMove
+                  && inWindow < plan.Window
+                  && not (timedOut ())
+                  && not (cancelled ()) do
+                if not (isNull syncInput) then
+                    if syncInput.MoveNext() then
+                        start syncInput.Current
+                    else
+                        exhausted <- true
                 else
-                    pendingMove <- move.AsTask()
+                    let move = asyncInput.MoveNextAsync()
+
+                    if move.IsCompletedSuccessfully then
+                        onAsyncMoved move.Result
+                    elif move.IsCompleted then
+                        onMoveCompleted (move.AsTask())
+                    else
+                        pendingMove <- move.AsTask()
+        with e ->
+            inputFailed e
 
         if
             fixedSetPass
@@ -288,20 +299,25 @@ type internal Pass<'a, 'b, 'r>(plan: Plan<'a, 'b, 'r>, consumerToken: Cancellati
             fixSet ()
 
     let abandon () =
-        stopped <- true
+        if not stopped then
+            stopped <- true
 
-        for struct (_, work) in ordered do
-            Observe.task work
+            // Ends the input's pending move and every wait of the pass.
+            if not (isNull stop) then
+                stop.Stop()
 
-        ordered.Clear()
-        Observe.task pendingMove
-
-        // The fixed set has no continuation of its own on each task: observe the ones not yielded.
-        if not (isNull startedTasks) then
-            for work in startedTasks do
+            for struct (_, work) in ordered do
                 Observe.task work
 
-            startedTasks <- null
+            ordered.Clear()
+            Observe.task pendingMove
+
+            // The fixed set has no continuation of its own on each task: observe the ones not yielded.
+            if not (isNull startedTasks) then
+                for work in startedTasks do
+                    Observe.task work
+
+                startedTasks <- null
 
     let fail (e: exn) : 'x =
         abandon ()
@@ -368,17 +384,14 @@ type internal Pass<'a, 'b, 'r>(plan: Plan<'a, 'b, 'r>, consumerToken: Cancellati
             else
                 -1
 
-    let stopReason () : exn =
-        if timedOut () then
-            TimeoutException($"The deadline of {plan.Timeout.Value} passed with {inWindow} result(s) still pending.")
+    let stopReason () : exn = stop.Error inWindow
+
+    /// The pass has yielded everything: it ends, with the input's failure if the input failed.
+    let ended () =
+        if stopped || isNull inputFault then
+            false
         else
-            OperationCanceledException(
-                "The enumeration was cancelled.",
-                (if plan.CancellationToken.IsCancellationRequested then
-                     plan.CancellationToken
-                 else
-                     consumerToken)
-            )
+            fail inputFault
 
     let waitForProgress () : Task =
         let result: Task =
@@ -394,56 +407,53 @@ type internal Pass<'a, 'b, 'r>(plan: Plan<'a, 'b, 'r>, consumerToken: Cancellati
 
         let any =
             match isNull result, isNull pendingMove with
-            | _, true -> result
+            | true, true -> Task.CompletedTask
+            | false, true -> result
             | true, false -> pendingMove
             | false, false -> Task.WhenAny(result, pendingMove)
 
         if token.CanBeCanceled then any.WaitAsync token else any
 
-    let rec slowMove () : Task<bool> =
+    let slowMove () : Task<bool> =
         task {
-            let mutable outcome = -1
+            try
+                let mutable outcome = -1
 
-            while outcome = -1 do
-                if timedOut () || cancelled () then
-                    fail (stopReason ())
-
-                if fixedSetPass then
-                    if whenEachMovePending then
-                        let! moved = whenEachMove
-                        whenEachMovePending <- false
-                        outcome <- if stopped then 0 else takeFromSet moved
+                while outcome = -1 do
+                    if fixedSetPass then
+                        if whenEachMovePending then
+                            let! moved = whenEachMove.ConfigureAwait(false)
+                            whenEachMovePending <- false
+                            outcome <- if stopped then 0 else takeFromSet moved
+                        else
+                            outcome <- if stopped then 0 else tryTake ()
                     else
-                        outcome <- if stopped then 0 else tryTake ()
-                else
-                    if not plan.Ordered && isNull pendingMove && not token.CanBeCanceled then
-                        // Only a completion can come (no input move, nothing can stop the pass): wait on the
-                        // channel's own reusable operation instead of a task made from it for every wait.
-                        let! _ = completions.Reader.WaitToReadAsync()
-                        ()
-                    else
-                        do! waitForProgress().ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing)
+                        if not plan.Ordered && isNull pendingMove && not token.CanBeCanceled then
+                            // Only a completion can come (no input move, nothing can stop the pass): wait on the
+                            // channel's own reusable operation instead of a task made from it for every wait.
+                            let! _ = completions.Reader.WaitToReadAsync().ConfigureAwait(false)
+                            ()
+                        else
+                            do! waitForProgress().ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing)
 
-                    // Disposed while this move waited: the pass has ended.
-                    if stopped then
-                        outcome <- 0
-                    else
-                        if not (isNull pendingMove) && pendingMove.IsCompleted then
-                            let move = pendingMove
-                            pendingMove <- null
+                        // Disposed while this move waited: the pass has ended.
+                        if stopped then
+                            outcome <- 0
+                        else
+                            if cancelled () then
+                                fail (stopReason ())
 
-                            if move.IsFaulted || move.IsCanceled then
-                                if move.IsCanceled && (timedOut () || cancelled ()) then
-                                    fail (stopReason ())
-                                else
-                                    fail (Observe.faultOf move)
-                            else
-                                onMoved move.Result
+                            fill ()
+                            outcome <- tryTake ()
 
-                        fill ()
-                        outcome <- tryTake ()
+                            // Past the deadline, a result that is already there is still taken first.
+                            if outcome = -1 && timedOut () then
+                                fail (stopReason ())
 
-            return outcome = 1
+                return if outcome = 0 then ended () else true
+            with e ->
+                // Whatever went wrong (also a failure while filling from the input) stops the pass.
+                return fail e
         }
 
     member _.Current = current
@@ -452,7 +462,8 @@ type internal Pass<'a, 'b, 'r>(plan: Plan<'a, 'b, 'r>, consumerToken: Cancellati
         if stopped then
             ValueTask<bool> false
         else
-            armDeadline ()
+            if not (isNull stop) then
+                stop.Arm()
 
             try
                 if cancelled () then
@@ -462,7 +473,7 @@ type internal Pass<'a, 'b, 'r>(plan: Plan<'a, 'b, 'r>, consumerToken: Cancellati
 
                 match tryTake () with
                 | 1 -> ValueTask<bool> true
-                | 0 -> ValueTask<bool> false
+                | 0 -> ValueTask<bool>(ended ())
                 | _ when timedOut () -> fail (stopReason ())
                 | _ -> ValueTask<bool>(slowMove ())
             with e ->
@@ -470,50 +481,47 @@ type internal Pass<'a, 'b, 'r>(plan: Plan<'a, 'b, 'r>, consumerToken: Cancellati
                 ValueTask<bool>(Task.FromException<bool> e)
 
     member _.DisposeAsync() : ValueTask =
-        let wasRunning = not stopped
-        abandon ()
-
-        if wasRunning && not (isNull stopSource) then
-            try
-                stopSource.Cancel()
-            with _ ->
-                ()
-
-        let finish () =
-            if not (isNull syncInput) then
-                syncInput.Dispose()
-
-            if not (isNull stopSource) then
-                stopSource.Dispose()
-
-            if not (isNull deadline) then
-                deadline.Dispose()
-
-            // A WhenEach move still waiting keeps its enumerator, which needs no disposal of its own.
-            if not (isNull whenEach) && not whenEachMovePending then
-                let disposing = whenEach.DisposeAsync()
-
-                if not disposing.IsCompleted then
-                    Observe.task (disposing.AsTask())
-
-        if isNull asyncInput then
-            finish ()
+        if disposed then
             ValueTask()
         else
-            let input = asyncInput
-            let move = pendingMove
+            disposed <- true
+            // Stops the pass if it still runs; either way the input's pending move has been told to end.
+            abandon ()
 
-            ValueTask(
-                task {
-                    try
-                        if not (isNull move) then
-                            do! (move :> Task).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing)
+            let finish () =
+                if not (isNull syncInput) then
+                    syncInput.Dispose()
 
-                        do! input.DisposeAsync()
-                    finally
-                        finish ()
-                }
-            )
+                if not (isNull stop) then
+                    stop.Dispose()
+
+                // A WhenEach move still waiting keeps its enumerator, which needs no disposal of its own.
+                if not (isNull whenEach) && not whenEachMovePending then
+                    let disposing = whenEach.DisposeAsync()
+
+                    if not disposing.IsCompleted then
+                        Observe.task (disposing.AsTask())
+
+            if isNull asyncInput then
+                finish ()
+                ValueTask()
+            else
+                let input = asyncInput
+                let move = pendingMove
+                pendingMove <- null
+
+                ValueTask(
+                    task {
+                        try
+                            // An asynchronous enumerator must not be disposed while a move is pending.
+                            if not (isNull move) then
+                                do! (move :> Task).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing)
+
+                            do! input.DisposeAsync().ConfigureAwait(false)
+                        finally
+                            finish ()
+                    }
+                )
 
     interface IAsyncEnumerator<'r> with
         member this.Current = this.Current

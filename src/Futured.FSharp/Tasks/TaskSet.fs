@@ -7,56 +7,53 @@ open System.Threading.Channels
 open System.Threading.Tasks
 open Futured.Internal
 
-/// One enumeration of a task set: claims a task per move, reads completions from the set's queue.
+/// One enumeration of a task set: claims a task per move, reads completions from the set's queue. Its deadline
+/// and cancellation follow the stream engine's rule (StopSignal): the clock starts at the first MoveNextAsync.
 [<Sealed>]
 type internal TaskSetPass<'T>
     (
         claim: unit -> bool,
         unclaim: unit -> unit,
+        pending: unit -> int,
         reader: ChannelReader<Task<'T>>,
         timeout: TimeSpan voption,
+        clock: TimeProvider,
         token: CancellationToken
     ) =
-    let deadline =
-        match timeout with
-        | ValueSome t when t <> Timeout.InfiniteTimeSpan -> new CancellationTokenSource(t)
-        | _ -> null
-
-    let linked =
-        if isNull deadline then
-            null
-        elif token.CanBeCanceled then
-            CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, token)
+    let stop =
+        if StopSignal.CanStop(timeout, CancellationToken.None, token) then
+            new StopSignal(timeout, clock, CancellationToken.None, token)
         else
             null
-
-    let waitToken =
-        if not (isNull linked) then linked.Token
-        elif not (isNull deadline) then deadline.Token
-        else token
 
     let mutable current = Unchecked.defaultof<Task<'T>>
     let mutable stopped = false
 
-    let stop (e: exn) : 'x =
+    let stopWith (e: exn) : 'x =
         stopped <- true
+
+        if not (isNull stop) then
+            stop.Stop()
+
         raise e
 
     let slow () : Task<bool> =
         task {
-            let read = reader.ReadAsync(waitToken).AsTask()
-
             try
-                let! next = read
+                let! next = reader.ReadAsync(stop.Token).ConfigureAwait(false)
                 current <- next
                 return true
             with :? OperationCanceledException ->
-                unclaim ()
+                let mutable next = null
 
-                if token.IsCancellationRequested then
-                    return stop (OperationCanceledException("The enumeration was cancelled.", token))
+                // Past the deadline, a task that completed in the meantime is still yielded first.
+                if not stop.Cancelled && reader.TryRead(&next) then
+                    current <- next
+                    return true
                 else
-                    return stop (TimeoutException $"The deadline of {timeout.Value} passed with tasks still running.")
+                    // The claimed task stays in the set.
+                    unclaim ()
+                    return stopWith (stop.Error(pending ()))
         }
 
     member _.Current = current
@@ -64,31 +61,38 @@ type internal TaskSetPass<'T>
     member _.MoveNextAsync() : ValueTask<bool> =
         if stopped then
             ValueTask<bool> false
-        elif token.IsCancellationRequested then
-            stopped <- true
-
-            ValueTask<bool>(
-                Task.FromException<bool>(OperationCanceledException("The enumeration was cancelled.", token))
-            )
-        elif not (claim ()) then
-            ValueTask<bool> false
         else
-            let mutable next = null
+            if not (isNull stop) then
+                stop.Arm()
 
-            if reader.TryRead(&next) then
-                current <- next
-                ValueTask<bool> true
+            if not (isNull stop) && stop.Cancelled then
+                stopped <- true
+                ValueTask<bool>(Task.FromException<bool>(stop.Error(pending ())))
+            elif not (claim ()) then
+                ValueTask<bool> false
             else
-                ValueTask<bool>(slow ())
+                let mutable next = null
+
+                if reader.TryRead(&next) then
+                    current <- next
+                    ValueTask<bool> true
+                elif isNull stop then
+                    // Nothing can stop the wait: no token to register.
+                    ValueTask<bool>(
+                        task {
+                            let! next = reader.ReadAsync().ConfigureAwait(false)
+                            current <- next
+                            return true
+                        }
+                    )
+                else
+                    ValueTask<bool>(slow ())
 
     member _.DisposeAsync() =
         stopped <- true
 
-        if not (isNull linked) then
-            linked.Dispose()
-
-        if not (isNull deadline) then
-            deadline.Dispose()
+        if not (isNull stop) then
+            stop.Dispose()
 
         ValueTask()
 
@@ -98,7 +102,7 @@ type internal TaskSetPass<'T>
         member this.DisposeAsync() = this.DisposeAsync()
 
 [<Sealed>]
-type TaskSet<'T>(tasks: seq<Task<'T>>, timeout: TimeSpan voption) as this =
+type TaskSet<'T>(tasks: seq<Task<'T>>, timeout: TimeSpan voption, clock: TimeProvider) as this =
     let gate = obj ()
 
     let completed =
@@ -109,9 +113,14 @@ type TaskSet<'T>(tasks: seq<Task<'T>>, timeout: TimeSpan voption) as this =
 
     // Tasks in the set not yet claimed by a pop or an enumeration.
     let mutable count = 0
-    // Tasks added and not yet completed.
-    let mutable running = 0
+    // Tasks added and not yet completed, plus one held by the set until DisposeAsync: whoever brings it to zero
+    // (the last completion or DisposeAsync) completes drained, so neither side can miss the other.
+    let mutable running = 1
     let mutable disposed = false
+
+    let release () =
+        if Interlocked.Decrement &running = 0 then
+            drained.TrySetResult() |> ignore
 
     let onCompleted (work: Task<'T>) =
         // Observed here: a fault the caller never takes back must not go unobserved.
@@ -119,9 +128,7 @@ type TaskSet<'T>(tasks: seq<Task<'T>>, timeout: TimeSpan voption) as this =
             work.Exception |> ignore
 
         completed.Writer.TryWrite work |> ignore
-
-        if Interlocked.Decrement &running = 0 && Volatile.Read &disposed then
-            drained.TrySetResult() |> ignore
+        release ()
 
     let claim () =
         let mutable claimed = false
@@ -139,8 +146,12 @@ type TaskSet<'T>(tasks: seq<Task<'T>>, timeout: TimeSpan voption) as this =
 
     let unclaim () = Interlocked.Increment &count |> ignore
 
+    // How many tasks an enumeration that stops now leaves in the set.
+    let pending () = Volatile.Read &count
+
     do
         Guard.notNull "tasks" tasks
+        Guard.notNull "clock" clock
 
         match timeout with
         | ValueSome t -> Guard.timeout "timeout" t
@@ -152,9 +163,9 @@ type TaskSet<'T>(tasks: seq<Task<'T>>, timeout: TimeSpan voption) as this =
 
             this.Add t
 
-    new() = TaskSet<'T>(Seq.empty, ValueNone)
-    new(tasks: seq<Task<'T>>) = TaskSet<'T>(tasks, ValueNone)
-    new(tasks: seq<Task<'T>>, timeout: TimeSpan) = TaskSet<'T>(tasks, ValueSome timeout)
+    new() = TaskSet<'T>(Seq.empty, ValueNone, TimeProvider.System)
+    new(tasks: seq<Task<'T>>) = TaskSet<'T>(tasks, ValueNone, TimeProvider.System)
+    new(tasks: seq<Task<'T>>, timeout: TimeSpan) = TaskSet<'T>(tasks, ValueSome timeout, TimeProvider.System)
 
     member _.Add(task: Task<'T>) =
         Guard.notNull "task" task
@@ -186,7 +197,7 @@ type TaskSet<'T>(tasks: seq<Task<'T>>, timeout: TimeSpan voption) as this =
 
             task {
                 try
-                    return! read
+                    return! read.ConfigureAwait(false)
                 finally
                     if not read.IsCompletedSuccessfully then
                         unclaim ()
@@ -195,18 +206,23 @@ type TaskSet<'T>(tasks: seq<Task<'T>>, timeout: TimeSpan voption) as this =
     member this.Pop() = this.Pop CancellationToken.None
 
     member _.DisposeAsync() : ValueTask =
-        lock gate (fun () ->
-            if not disposed then
-                Volatile.Write(&disposed, true)
+        let first =
+            lock gate (fun () ->
+                if disposed then
+                    false
+                else
+                    disposed <- true
+                    true)
 
-                if Volatile.Read &running = 0 then
-                    drained.TrySetResult() |> ignore)
+        // Gives up the set's own hold on running, outside the lock: no Add can count a task after this.
+        if first then
+            release ()
 
         ValueTask drained.Task
 
     interface IAsyncEnumerable<Task<'T>> with
         member _.GetAsyncEnumerator(cancellationToken) =
-            new TaskSetPass<'T>(claim, unclaim, completed.Reader, timeout, cancellationToken)
+            new TaskSetPass<'T>(claim, unclaim, pending, completed.Reader, timeout, clock, cancellationToken)
 
     interface IAsyncDisposable with
         member this.DisposeAsync() = this.DisposeAsync()

@@ -16,7 +16,11 @@ open System.Threading.Tasks
 /// <remarks>
 /// <c>DisposeAsync</c> stops the set accepting tasks and waits for every task still running; faults of
 /// tasks never taken from the set are observed, not raised. A set may be enumerated, popped and added to
-/// from several threads; each completed task is handed out exactly once.
+/// from several threads; each completed task is handed out exactly once. An enumeration's deadline and
+/// cancellation follow the rule of the <c>Futured</c> streams: the clock starts at the first
+/// <c>MoveNextAsync</c>, a task completed before the deadline is yielded before the
+/// <see cref="T:System.TimeoutException"/>, and the token given to <c>GetAsyncEnumerator</c> raises
+/// <see cref="T:System.OperationCanceledException"/>.
 /// </remarks>
 [<Sealed>]
 type TaskSet<'T> =
@@ -31,12 +35,18 @@ type TaskSet<'T> =
 
     /// <summary>Creates a set holding the given running tasks whose enumerations have a total deadline.</summary>
     /// <param name="tasks">Running tasks.</param>
-    /// <param name="timeout">The deadline of each enumeration, measured from its start: when it passes with
-    /// tasks still running, every task already completed has been yielded and <c>MoveNextAsync</c> throws
-    /// <see cref="T:System.TimeoutException"/>. <see cref="F:System.Threading.Timeout.InfiniteTimeSpan"/> means none.</param>
+    /// <param name="timeout">The deadline of each enumeration, measured from its first <c>MoveNextAsync</c> (as for
+    /// the streams of <c>Futured</c>, with the same message): when it passes with tasks still running, every task
+    /// already completed is yielded and then <c>MoveNextAsync</c> throws <see cref="T:System.TimeoutException"/>.
+    /// <see cref="F:System.Threading.Timeout.InfiniteTimeSpan"/> means none.</param>
     /// <exception cref="T:System.ArgumentNullException">When <c>tasks</c> or one of them is null.</exception>
-    /// <exception cref="T:System.ArgumentOutOfRangeException">When <c>timeout</c> is negative.</exception>
+    /// <exception cref="T:System.ArgumentOutOfRangeException">When <c>timeout</c> is negative (other than
+    /// <see cref="F:System.Threading.Timeout.InfiniteTimeSpan"/>) or beyond the timer limit of about 49.7 days,
+    /// such as <see cref="F:System.TimeSpan.MaxValue"/>.</exception>
     new: tasks: seq<Task<'T>> * timeout: TimeSpan -> TaskSet<'T>
+
+    /// Creates a set whose deadline runs on the given clock (for tests).
+    internal new: tasks: seq<Task<'T>> * timeout: TimeSpan voption * clock: TimeProvider -> TaskSet<'T>
 
     /// <summary>Adds a running task to the set (also while the set is being enumerated).</summary>
     /// <param name="task">The task.</param>
@@ -84,9 +94,12 @@ module TaskSet =
     val ofSeq: tasks: seq<Task<'T>> -> TaskSet<'T>
 
     /// <summary>A set holding the given running tasks, each enumeration of it within a total deadline.</summary>
-    /// <param name="timeout">The deadline of each enumeration, from its start.</param>
+    /// <param name="timeout">The deadline of each enumeration, from its first <c>MoveNextAsync</c>;
+    /// <see cref="F:System.Threading.Timeout.InfiniteTimeSpan"/> means none.</param>
     /// <param name="tasks">Running tasks.</param>
     /// <returns>The set.</returns>
     /// <exception cref="T:System.ArgumentNullException">When <c>tasks</c> or one of them is null.</exception>
-    /// <exception cref="T:System.ArgumentOutOfRangeException">When <c>timeout</c> is negative.</exception>
+    /// <exception cref="T:System.ArgumentOutOfRangeException">When <c>timeout</c> is negative (other than
+    /// <see cref="F:System.Threading.Timeout.InfiniteTimeSpan"/>) or beyond the timer limit of about 49.7 days,
+    /// such as <see cref="F:System.TimeSpan.MaxValue"/>.</exception>
     val within: timeout: TimeSpan -> tasks: seq<Task<'T>> -> TaskSet<'T>

@@ -131,7 +131,7 @@ type Waiting<'T>(tasks: seq<Task<'T>>) as this =
         let started =
             try
                 match work cancellation.Token with
-                | null -> Task.FromException<'T>(InvalidOperationException "The work returned a null task.")
+                | null -> Task.FromException<'T>(ArgumentNullException("work", "The work returned a null task."))
                 | t -> t
             with e ->
                 Task.FromException<'T> e
@@ -172,11 +172,11 @@ module Waiting =
             try
                 match body scope with
                 | null -> ()
-                | running -> do! running
+                | running -> do! running.ConfigureAwait(false)
             with e ->
                 scope.BlockFailed e
 
-            return! scope.WaitAsync()
+            return! scope.WaitAsync().ConfigureAwait(false)
         }
 
     let run body = runWith Seq.empty body

@@ -44,7 +44,8 @@ type Waiting<'T> =
     member Add: task: Task<'T> -> unit
 
     /// <summary>Starts work with the scope's token and registers its task; an exception the work throws
-    /// synchronously faults the task instead of escaping.</summary>
+    /// synchronously faults the task instead of escaping, and a null task returned by the work is a task
+    /// faulted with <see cref="T:System.ArgumentNullException"/> naming <c>work</c>.</summary>
     /// <param name="work">The work; it receives <see cref="P:Futured.Waiting`1.Token"/>.</param>
     /// <returns>The registered task.</returns>
     /// <exception cref="T:System.ArgumentNullException">When <c>work</c> is null.</exception>
