@@ -139,9 +139,10 @@ let tests =
                     scope.Add(Task.FromResult 1)
                     let started = scope.Start(fun _ -> null)
                     Expect.equal scope.Count 2 "both tasks registered"
-                    let! fromStart = throwsExactly<InvalidOperationException> started
+                    let! fromStart = throwsExactly<ArgumentNullException> started
+                    Expect.equal fromStart.ParamName "work" "names the parameter"
                     Expect.stringContains fromStart.Message "null task" "says why"
-                    let! fromScope = throwsExactly<InvalidOperationException>(scope.WaitAsync())
+                    let! fromScope = throwsExactly<ArgumentNullException>(scope.WaitAsync())
                     Expect.isTrue (obj.ReferenceEquals(fromStart, fromScope)) "the scope raises that same fault"
                     Expect.isTrue scope.Token.IsCancellationRequested "the fault cancelled the scope's token"
                 }
