@@ -58,11 +58,6 @@ type FuturedBuilder() =
         : TaskCode<'TOverall, unit> =
         ResumableCode.For(source, body)
 
-    member inline _.Using<'Resource, 'TOverall, 'T when 'Resource :> IDisposable | null>
-        (resource: 'Resource, [<InlineIfLambda>] body: 'Resource -> TaskCode<'TOverall, 'T>)
-        : TaskCode<'TOverall, 'T> =
-        ResumableCode.Using(resource, body)
-
     [<EditorBrowsable(EditorBrowsableState.Never)>]
     static member RunDynamic(code: TaskCode<'T, 'T>) : Task<'T> = TaskBuilder.RunDynamic code
 

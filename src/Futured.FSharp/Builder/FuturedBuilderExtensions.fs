@@ -57,17 +57,11 @@ module FuturedBuilderLowPriority =
             : TaskCode<'T, 'T> =
             this.Bind(awaitable, (fun (value: 'T) -> this.Return value))
 
-        member inline this.Using<'Resource, 'TOverall, 'T when 'Resource :> IAsyncDisposable>
+        // A value that is also IAsyncDisposable takes the Using of FuturedBuilderMediumPriority, opened later.
+        member inline _.Using<'Resource, 'TOverall, 'T when 'Resource :> IDisposable | null>
             (resource: 'Resource, [<InlineIfLambda>] body: 'Resource -> TaskCode<'TOverall, 'T>)
             : TaskCode<'TOverall, 'T> =
-            ResumableCode.TryFinallyAsync(
-                ResumableCode.Delay(fun () -> body resource),
-                ResumableCode<_, _>(fun sm ->
-                    if isNull (box resource) then
-                        true
-                    else
-                        this.Bind(resource.DisposeAsync(), (fun () -> ResumableCode.Zero())).Invoke(&sm))
-            )
+            ResumableCode.Using(resource, body)
 
         [<NoEagerConstraintApplication>]
         member inline this.MergeSources< ^A, ^AwaiterA, 'a, ^B, ^AwaiterB, 'b
@@ -89,6 +83,18 @@ module FuturedBuilderLowPriority =
 module FuturedBuilderMediumPriority =
 
     type FuturedBuilder with
+
+        member inline this.Using<'Resource, 'TOverall, 'T when 'Resource :> IAsyncDisposable>
+            (resource: 'Resource, [<InlineIfLambda>] body: 'Resource -> TaskCode<'TOverall, 'T>)
+            : TaskCode<'TOverall, 'T> =
+            ResumableCode.TryFinallyAsync(
+                ResumableCode.Delay(fun () -> body resource),
+                ResumableCode<_, _>(fun sm ->
+                    if isNull (box resource) then
+                        true
+                    else
+                        this.Bind(resource.DisposeAsync(), (fun () -> ResumableCode.Zero())).Invoke(&sm))
+            )
 
         member inline this.Bind
             (computation: Async<'TResult1>, continuation: 'TResult1 -> TaskCode<'TOverall, 'TResult2>)
