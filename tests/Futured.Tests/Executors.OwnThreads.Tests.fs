@@ -90,6 +90,23 @@ let tests =
                     Expect.equal executor.Pool.Threads 1 "one thread"
                 }
 
+            testTask "a call that leaves an interrupt pending on its thread does not end the thread"
+            <| fun () ->
+                task {
+                    use executor = new Threaded(1, forever)
+
+                    let! first =
+                        executor.Submit(fun () ->
+                            Thread.CurrentThread.Interrupt()
+                            Thread.CurrentThread.ManagedThreadId)
+
+                    // The pending interrupt surfaces in the thread's own waits, spinning or asleep.
+                    do! waitUntil "the thread sleeps" (fun () -> executor.Pool.Idle = 1)
+                    let! second = executor.Submit(fun () -> Thread.CurrentThread.ManagedThreadId)
+                    Expect.equal second first "the same thread ran the next call"
+                    Expect.equal executor.Pool.Threads 1 "one thread"
+                }
+
             testTask "calls from several producers all complete while the threads sleep, wake and retire between them"
             <| fun () ->
                 task {

@@ -82,20 +82,26 @@ type internal OwnThreads(maxThreads: int, idleTime: TimeSpan, closable: bool, ow
     /// Spins briefly for new work before sleeping: a producer that is about to queue the next call
     /// then costs no kernel wake-up.
     let spinForWork () =
-        Interlocked.Increment &spinning |> ignore
-        let mutable spinner = SpinWait()
-        let mutable found = false
-        let mutable i = 0
+        // One spinner at a time: the others sleep at once and leave the cores to the producers.
+        if Interlocked.CompareExchange(&spinning, 1, 0) <> 0 then
+            false
+        else
+            let mutable found = false
 
-        while not found && i < SpinLimit do
-            spinner.SpinOnce(-1)
-            found <- not queue.IsEmpty
-            i <- i + 1
+            try
+                let mutable spinner = SpinWait()
+                let mutable i = 0
 
-        // A full fence: a producer that saw this thread spinning queued its call before the check that
-        // `sleep` makes after counting the thread idle.
-        Interlocked.Decrement &spinning |> ignore
-        found
+                while not found && i < SpinLimit do
+                    spinner.SpinOnce(-1)
+                    found <- not queue.IsEmpty
+                    i <- i + 1
+            finally
+                // A full fence: a producer that saw this thread spinning queued its call before the check
+                // that `sleep` makes after counting the thread idle.
+                Interlocked.Exchange(&spinning, 0) |> ignore
+
+            found
 
     let rec work () =
         Interlocked.Decrement &starting |> ignore
@@ -114,8 +120,20 @@ type internal OwnThreads(maxThreads: int, idleTime: TimeSpan, closable: bool, ow
 
                 run call
             | _ ->
-                if not (spinForWork ()) then
-                    alive <- sleep ()
+                // An interrupt that user code left pending on this thread surfaces in the next wait of
+                // this loop (a yield, the lock, the sleep): it counts as a spurious wake-up, never a death.
+                let found =
+                    try
+                        spinForWork ()
+                    with :? ThreadInterruptedException ->
+                        true
+
+                if not found then
+                    alive <-
+                        try
+                            sleep ()
+                        with :? ThreadInterruptedException ->
+                            true
 
     /// Sleeps until a producer signals work; false when the thread retires (idle too long, or its
     /// pool closed with nothing left to run). Called without the lock held.
@@ -132,7 +150,14 @@ type internal OwnThreads(maxThreads: int, idleTime: TimeSpan, closable: bool, ow
                 let mutable decided = ValueNone
 
                 while decided.IsNone do
-                    let signalled = if isClosed () then false else Monitor.Wait(gate, idleTime)
+                    let signalled =
+                        if isClosed () then
+                            false
+                        else
+                            try
+                                Monitor.Wait(gate, idleTime)
+                            with :? ThreadInterruptedException ->
+                                true
 
                     if Volatile.Read &signals > 0 then
                         // A producer claimed a sleeper (and took it off `idle`): this one answers.
