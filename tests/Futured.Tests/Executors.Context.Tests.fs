@@ -129,6 +129,24 @@ let tests =
                     Expect.equal total 3 "both calls ran before Dispose returned"
                 }
 
+            testTask
+                "the join behind and! of two awaitables completes while a single-threaded context's thread blocks on it"
+            <| fun () ->
+                task {
+                    use context = new SingleThreadContext()
+                    let gate = TaskCompletionSource<int>()
+
+                    let joined =
+                        context.Run(fun () ->
+                            // What `let! a = x and! b = y` builds for two ValueTasks, before the block binds it.
+                            let both = futured.MergeSources(ValueTask<int>(gate.Task), ValueTask<int>(2))
+                            Task.Run(fun () -> gate.SetResult 1) |> ignore
+                            both.Result)
+
+                    let! pair = finishes "and! joined on the context's thread" joined
+                    Expect.equal pair (1, 2) "both results"
+                }
+
             testTask "a threaded call awaited with .Result on a single-threaded SynchronizationContext completes"
             <| fun () ->
                 task {

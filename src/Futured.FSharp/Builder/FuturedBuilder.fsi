@@ -134,6 +134,13 @@ type FuturedBuilder =
         continuation: ('TResult1 -> TaskCode<'TOverall, 'TResult2>) ->
             bool
 
+    /// <summary>Infrastructure: starts the task that awaits an <c>and!</c> operand with no
+    /// SynchronizationContext current, so that the join never resumes on the caller's context.</summary>
+    /// <param name="start">Starts the task.</param>
+    /// <returns>The started task.</returns>
+    [<EditorBrowsable(EditorBrowsableState.Never)>]
+    static member inline Detached: [<InlineIfLambda>] start: (unit -> Task<'T>) -> Task<'T>
+
     /// <summary>Infrastructure: the join behind <c>and!</c> once both operands run.</summary>
     /// <param name="left">The first operand.</param>
     /// <param name="right">The second operand.</param>

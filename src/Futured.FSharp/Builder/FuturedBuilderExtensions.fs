@@ -75,8 +75,12 @@ module FuturedBuilderLowPriority =
             and ^AwaiterB: (member GetResult: unit -> 'b)>
             (left: ^A, right: ^B)
             : Task<'a * 'b> =
-            let left = this.Run(this.Delay(fun () -> this.ReturnFrom left))
-            let right = this.Run(this.Delay(fun () -> this.ReturnFrom right))
+            let left =
+                FuturedBuilder.Detached(fun () -> this.Run(this.Delay(fun () -> this.ReturnFrom left)))
+
+            let right =
+                FuturedBuilder.Detached(fun () -> this.Run(this.Delay(fun () -> this.ReturnFrom right)))
+
             FuturedBuilder.Both(left, right)
 
 [<AutoOpen>]
@@ -112,7 +116,9 @@ module FuturedBuilderMediumPriority =
             and ^AwaiterA: (member GetResult: unit -> 'a)>
             (left: ^A, right: Task<'b>)
             : Task<'a * 'b> =
-            let left = this.Run(this.Delay(fun () -> this.ReturnFrom left))
+            let left =
+                FuturedBuilder.Detached(fun () -> this.Run(this.Delay(fun () -> this.ReturnFrom left)))
+
             FuturedBuilder.Both(left, right)
 
         [<NoEagerConstraintApplication>]
@@ -123,7 +129,9 @@ module FuturedBuilderMediumPriority =
             and ^AwaiterB: (member GetResult: unit -> 'b)>
             (left: Task<'a>, right: ^B)
             : Task<'a * 'b> =
-            let right = this.Run(this.Delay(fun () -> this.ReturnFrom right))
+            let right =
+                FuturedBuilder.Detached(fun () -> this.Run(this.Delay(fun () -> this.ReturnFrom right)))
+
             FuturedBuilder.Both(left, right)
 
         [<NoEagerConstraintApplication>]
@@ -135,7 +143,10 @@ module FuturedBuilderMediumPriority =
             (left: Async<'a>, right: ^B)
             : Task<'a * 'b> =
             let left = Async.StartImmediateAsTask left
-            let right = this.Run(this.Delay(fun () -> this.ReturnFrom right))
+
+            let right =
+                FuturedBuilder.Detached(fun () -> this.Run(this.Delay(fun () -> this.ReturnFrom right)))
+
             FuturedBuilder.Both(left, right)
 
         [<NoEagerConstraintApplication>]
@@ -146,7 +157,9 @@ module FuturedBuilderMediumPriority =
             and ^AwaiterA: (member GetResult: unit -> 'a)>
             (left: ^A, right: Async<'b>)
             : Task<'a * 'b> =
-            let left = this.Run(this.Delay(fun () -> this.ReturnFrom left))
+            let left =
+                FuturedBuilder.Detached(fun () -> this.Run(this.Delay(fun () -> this.ReturnFrom left)))
+
             let right = Async.StartImmediateAsTask right
             FuturedBuilder.Both(left, right)
 
