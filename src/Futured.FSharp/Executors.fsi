@@ -76,8 +76,9 @@ type Threaded =
 /// An executor for asynchronous functions that keeps at most <c>maxConcurrency</c> calls in flight;
 /// further calls queue in FIFO order and start as earlier ones complete.
 /// </summary>
-/// <remarks>Disposal behaves as for <see cref="T:Futured.Threaded"/>. It owns no thread. Seen as an <see cref="T:Futured.IExecutor"/>, it runs
-/// synchronous work on the shared .NET thread pool, counted against the same bound.</remarks>
+/// <remarks>Disposal behaves as for <see cref="T:Futured.Threaded"/>. It owns no thread. Seen as an
+/// <see cref="T:Futured.IExecutor"/>, it runs synchronous work on the shared .NET thread pool, counted against
+/// the same bound.</remarks>
 [<Sealed>]
 type Asynced =
     /// <summary>Creates an async limiter.</summary>
