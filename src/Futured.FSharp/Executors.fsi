@@ -120,8 +120,9 @@ module Executors =
     /// <c>min(32, Environment.ProcessorCount + 4)</c> dedicated threads (Python's <c>ThreadPoolExecutor</c>
     /// default), not the shared .NET thread pool, so a blocking call starts as soon as a thread of the pool is
     /// free; further calls queue in FIFO order. Threads start on the first calls and retire after 5 seconds
-    /// without work: a wrapper that is not called holds no thread and needs no disposal. The continuations of a
-    /// call's task run on the .NET thread pool. Use <see cref="T:Futured.Threaded"/> for another bound, a pool
+    /// without work (at once while 256 idle threads of such pools already wait, so that wrappers made inside a
+    /// loop cannot pile up threads): a wrapper that is not called holds no thread and needs no disposal. The
+    /// continuations of a call's task run on the .NET thread pool. Use <see cref="T:Futured.Threaded"/> for another bound, a pool
     /// shared by several functions, cancellation or disposal.
     /// Partial application binds arguments: <c>threaded (fun (a, b) -> a + b)</c>.
     /// </summary>

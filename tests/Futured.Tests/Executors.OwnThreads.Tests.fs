@@ -67,6 +67,20 @@ let tests =
                     do! waitUntil "the idle threads retire" (fun () -> pool.Threads = 0)
                 }
 
+            testTask
+                "idle threads beyond 256 across all pools retire at once: a wrapper per call cannot pile up threads"
+            <| fun () ->
+                task {
+                    // Pools whose idle threads would otherwise wait an hour, one call each, as a `threaded` made
+                    // inside a loop would have.
+                    let pools = [ for _ in 1..300 -> OwnThreads(1, forever, false, "threaded") ]
+                    let! _ = Task.WhenAll [ for pool in pools -> threadedOn pool (fun () -> 1) () ]
+
+                    do!
+                        waitUntil "the threads beyond the number kept retire" (fun () ->
+                            pools |> List.sumBy (fun p -> p.Threads) <= 256)
+                }
+
             testTask "disposing an executor retires its threads at once, not after their idle time"
             <| fun () ->
                 task {

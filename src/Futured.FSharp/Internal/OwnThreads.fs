@@ -7,7 +7,8 @@ open System.Threading.Tasks
 
 /// A pool of dedicated threads for blocking work, the engine of `threaded` and `Threaded`: up to
 /// `maxThreads` background threads of its own, started on demand when a call is queued and no owned
-/// thread is idle, each retired after `idleTime` without work, so that an idle pool holds no thread.
+/// thread is idle, each retired after `idleTime` without work (at once when 256 idle threads already
+/// wait across all pools), so that an idle pool holds no thread.
 /// Calls start in FIFO order; at most `maxThreads` run at once (the queue is the bound: no other
 /// admission step is needed). A call is a cold `Task` created here and run on an owned thread with
 /// `RunSynchronously`: the task is the only allocation of a call, it captures the caller's
@@ -26,6 +27,13 @@ type internal OwnThreads(maxThreads: int, idleTime: TimeSpan, closable: bool, ow
     /// machine may have fewer cores than the pool has threads.
     [<Literal>]
     let SpinLimit = 30
+
+    /// The most idle threads kept asleep across all pools; more retire at once.
+    [<Literal>]
+    let SleepersKept = 256
+
+    /// Owned threads asleep in every pool.
+    static let mutable sleepers = 0
 
     let threadName = $"Futured {owner}"
     let queue = ConcurrentQueue<Task>()
@@ -147,11 +155,15 @@ type internal OwnThreads(maxThreads: int, idleTime: TimeSpan, closable: bool, ow
                 Interlocked.Decrement &idle |> ignore
                 true
             else
+                // Beyond a number of idle threads kept across all pools (many short-lived wrappers, such as a
+                // `threaded` made for each call), a thread retires at once instead of after its idle time.
+                let crowded = Interlocked.Increment &sleepers > SleepersKept
+
                 let mutable decided = ValueNone
 
                 while decided.IsNone do
                     let signalled =
-                        if isClosed () then
+                        if crowded || isClosed () then
                             false
                         else
                             try
@@ -178,6 +190,7 @@ type internal OwnThreads(maxThreads: int, idleTime: TimeSpan, closable: bool, ow
                             Interlocked.Increment &threads |> ignore
                             decided <- ValueSome true
 
+                Interlocked.Decrement &sleepers |> ignore
                 decided.Value)
 
     /// Wakes a sleeper, or starts a thread when none sleeps and the bound allows.
