@@ -25,7 +25,8 @@ type IExecutor =
 /// <remarks>
 /// <para>Threads start on demand: a queued call starts a new thread when no thread of the executor is idle
 /// and fewer than <c>maxWorkers</c> exist, so blocking calls start at once and never wait for the runtime to
-/// inject threads. A thread retires after 5 seconds without work, so an idle executor holds no thread. The
+/// inject threads. A thread retires after 5 seconds without work (at once while 256 idle threads of executors
+/// and <c>threaded</c> pools already wait), so an idle executor holds no thread. The
 /// threads are background threads: they do not keep a process alive. A call runs in its caller's
 /// <see cref="T:System.Threading.ExecutionContext"/>; the continuations of its task run on the .NET thread pool,
 /// never on the executor's threads.</para>
