@@ -17,9 +17,6 @@ open System.Threading
 open System.Threading.Tasks
 open Futured
 
-// A blocking HttpClient call per thread-pool thread: let the pool start enough of them at once.
-ThreadPool.SetMinThreads(32, 32) |> ignore
-
 /// GET /delay/{ms} answers "ms" after ms milliseconds; GET /flaky/{key} answers 503 for the first
 /// key % 3 requests of that key, then "key".
 let serve (listener: HttpListener) =
@@ -76,7 +73,7 @@ serve listener
 
 let client = new HttpClient(BaseAddress = Uri $"http://127.0.0.1:{port}")
 
-/// A blocking fetch, made concurrent by threaded: each call runs on the thread pool and returns a Task.
+/// A blocking fetch, made concurrent by threaded: each call runs on a thread of its own pool and returns a Task.
 let fetch =
     threaded (fun (path: string) ->
         use response = client.Send(new HttpRequestMessage(HttpMethod.Get, path))

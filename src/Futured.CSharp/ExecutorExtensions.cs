@@ -13,7 +13,7 @@ public static class ExecutorExtensions
     /// <summary>Wraps a synchronous function so that each call runs on this executor.</summary>
     /// <typeparam name="T">The argument type.</typeparam>
     /// <typeparam name="TResult">The result type.</typeparam>
-    /// <param name="executor">The thread-pool executor.</param>
+    /// <param name="executor">The executor, whose own threads run the calls.</param>
     /// <param name="function">The function to run.</param>
     /// <returns>A function whose calls queue on the executor.</returns>
     /// <exception cref="ArgumentNullException">When <paramref name="executor"/> or <paramref name="function"/> is null.</exception>
@@ -29,7 +29,7 @@ public static class ExecutorExtensions
     /// <typeparam name="T1">The first argument type.</typeparam>
     /// <typeparam name="T2">The second argument type.</typeparam>
     /// <typeparam name="TResult">The result type.</typeparam>
-    /// <param name="executor">The thread-pool executor.</param>
+    /// <param name="executor">The executor, whose own threads run the calls.</param>
     /// <param name="function">The function to run.</param>
     /// <returns>A function whose calls queue on the executor.</returns>
     /// <exception cref="ArgumentNullException">When <paramref name="executor"/> or <paramref name="function"/> is null.</exception>
@@ -43,9 +43,9 @@ public static class ExecutorExtensions
 
     /// <summary>Runs one synchronous call on this executor.</summary>
     /// <typeparam name="TResult">The result type.</typeparam>
-    /// <param name="executor">The thread-pool executor.</param>
+    /// <param name="executor">The executor, whose own threads run the calls.</param>
     /// <param name="work">The work to run.</param>
-    /// <param name="cancellationToken">Cancels the call while it waits for a worker: it then never starts.</param>
+    /// <param name="cancellationToken">Cancels the call while it waits for a thread: it then never starts.</param>
     /// <returns>The task of the call's result.</returns>
     /// <exception cref="ArgumentNullException">When <paramref name="executor"/> or <paramref name="work"/> is null.</exception>
     public static Task<TResult> Submit<TResult>(
@@ -59,9 +59,9 @@ public static class ExecutorExtensions
     }
 
     /// <summary>Runs one synchronous action on this executor.</summary>
-    /// <param name="executor">The thread-pool executor.</param>
+    /// <param name="executor">The executor, whose own threads run the calls.</param>
     /// <param name="work">The work to run.</param>
-    /// <param name="cancellationToken">Cancels the call while it waits for a worker: it then never starts.</param>
+    /// <param name="cancellationToken">Cancels the call while it waits for a thread: it then never starts.</param>
     /// <returns>The task of the call.</returns>
     /// <exception cref="ArgumentNullException">When <paramref name="executor"/> or <paramref name="work"/> is null.</exception>
     public static Task Submit(this Threaded executor, Action work, CancellationToken cancellationToken = default)

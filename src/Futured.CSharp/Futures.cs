@@ -10,8 +10,11 @@ namespace Futured;
 public static partial class Futures
 {
     /// <summary>
-    /// Wraps a synchronous function so that each call runs on the shared .NET thread pool and returns a task of
-    /// its result (the original's <c>threaded</c>). Use <see cref="Futured.Threaded"/> executors for a bound.
+    /// Wraps a blocking synchronous function so that each call runs on a thread of the wrapper's own pool and returns
+    /// a task of its result (the original's <c>threaded</c>): up to <c>min(32, Environment.ProcessorCount + 4)</c>
+    /// dedicated threads, not the shared .NET thread pool, started with the first calls and retired after 5 seconds
+    /// without work, so the wrapper needs no disposal; further calls queue in FIFO order. Use
+    /// <see cref="Futured.Threaded"/> executors for another bound, cancellation or disposal.
     /// </summary>
     /// <typeparam name="T">The argument type.</typeparam>
     /// <typeparam name="TResult">The result type.</typeparam>
@@ -25,7 +28,8 @@ public static partial class Futures
         return wrapped.Invoke;
     }
 
-    /// <summary>Wraps a synchronous two-argument function so that each call runs on the shared .NET thread pool.</summary>
+    /// <summary>Wraps a blocking synchronous two-argument function so that each call runs on a thread of the wrapper's
+    /// own pool, as <see cref="Threaded{T, TResult}(Func{T, TResult})"/> does.</summary>
     /// <typeparam name="T1">The first argument type.</typeparam>
     /// <typeparam name="T2">The second argument type.</typeparam>
     /// <typeparam name="TResult">The result type.</typeparam>

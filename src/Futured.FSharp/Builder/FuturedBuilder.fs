@@ -9,6 +9,7 @@ namespace Futured
 open System
 open System.ComponentModel
 open System.Runtime.CompilerServices
+open System.Threading
 open System.Threading.Tasks
 open Microsoft.FSharp.Core.CompilerServices
 open Microsoft.FSharp.Core.CompilerServices.StateMachineHelpers
@@ -57,11 +58,6 @@ type FuturedBuilder() =
         (source: seq<'T>, [<InlineIfLambda>] body: 'T -> TaskCode<'TOverall, unit>)
         : TaskCode<'TOverall, unit> =
         ResumableCode.For(source, body)
-
-    member inline _.Using<'Resource, 'TOverall, 'T when 'Resource :> IDisposable | null>
-        (resource: 'Resource, [<InlineIfLambda>] body: 'Resource -> TaskCode<'TOverall, 'T>)
-        : TaskCode<'TOverall, 'T> =
-        ResumableCode.Using(resource, body)
 
     [<EditorBrowsable(EditorBrowsableState.Never)>]
     static member RunDynamic(code: TaskCode<'T, 'T>) : Task<'T> = TaskBuilder.RunDynamic code
@@ -163,6 +159,20 @@ type FuturedBuilder() =
 
     member inline this.ReturnFrom(task: Task<'T>) : TaskCode<'T, 'T> =
         this.Bind(task, (fun (value: 'T) -> this.Return value))
+
+    [<EditorBrowsable(EditorBrowsableState.Never)>]
+    static member inline Detached([<InlineIfLambda>] start: unit -> Task<'T>) : Task<'T> =
+        // The awaits of the started code capture no SynchronizationContext: it runs with none current.
+        let context = SynchronizationContext.Current
+
+        if not (isNull context) then
+            SynchronizationContext.SetSynchronizationContext null
+
+        try
+            start ()
+        finally
+            if not (isNull context) then
+                SynchronizationContext.SetSynchronizationContext context
 
     member inline _.MergeSources(left: Task<'a>, right: Task<'b>) : Task<'a * 'b> = FuturedBuilder.Both(left, right)
 

@@ -14,8 +14,8 @@ open Microsoft.FSharp.Core.CompilerServices
 /// <c>TaskCode</c> and <c>TaskStateMachineData</c>). Beyond <c>task</c> it binds any awaitable, <c>Async</c>
 /// (started at once on the current thread), runs <c>for</c> over <c>IAsyncEnumerable</c>, and <c>and!</c>
 /// starts every operand before awaiting any. The members here are the ones that need no extension; the
-/// overloads that do (awaitables, <c>Async</c>, asynchronous sequences, <c>IAsyncDisposable</c>) are in
-/// the <c>FuturedBuilder*Priority</c> modules, opened with <c>open Futured</c>.
+/// overloads that do (awaitables, <c>Async</c>, asynchronous sequences, <c>use</c>) are in the
+/// <c>FuturedBuilder*Priority</c> modules, opened with <c>open Futured</c>.
 /// </summary>
 [<Sealed>]
 type FuturedBuilder =
@@ -71,14 +71,6 @@ type FuturedBuilder =
     /// <returns>The loop.</returns>
     member inline For:
         source: seq<'T> * [<InlineIfLambda>] body: ('T -> TaskCode<'TOverall, unit>) -> TaskCode<'TOverall, unit>
-
-    /// <summary><c>use resource = ...</c> of an <see cref="T:System.IDisposable"/>, disposed when the block ends.</summary>
-    /// <param name="resource">The resource; null is allowed and not disposed.</param>
-    /// <param name="body">The rest of the block.</param>
-    /// <returns>The code with the disposal.</returns>
-    member inline Using:
-        resource: 'Resource * [<InlineIfLambda>] body: ('Resource -> TaskCode<'TOverall, 'T>) -> TaskCode<'TOverall, 'T>
-            when 'Resource :> IDisposable
 
     /// <summary><c>let! x = task</c> of a <see cref="T:System.Threading.Tasks.Task`1"/>: continues with its
     /// result, or raises its original exception.</summary>
@@ -141,6 +133,13 @@ type FuturedBuilder =
         task: Task<'TResult1> *
         continuation: ('TResult1 -> TaskCode<'TOverall, 'TResult2>) ->
             bool
+
+    /// <summary>Infrastructure: starts the task that awaits an <c>and!</c> operand with no
+    /// SynchronizationContext current, so that the join never resumes on the caller's context.</summary>
+    /// <param name="start">Starts the task.</param>
+    /// <returns>The started task.</returns>
+    [<EditorBrowsable(EditorBrowsableState.Never)>]
+    static member inline Detached: [<InlineIfLambda>] start: (unit -> Task<'T>) -> Task<'T>
 
     /// <summary>Infrastructure: the join behind <c>and!</c> once both operands run.</summary>
     /// <param name="left">The first operand.</param>

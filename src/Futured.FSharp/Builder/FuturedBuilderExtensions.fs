@@ -57,17 +57,11 @@ module FuturedBuilderLowPriority =
             : TaskCode<'T, 'T> =
             this.Bind(awaitable, (fun (value: 'T) -> this.Return value))
 
-        member inline this.Using<'Resource, 'TOverall, 'T when 'Resource :> IAsyncDisposable>
+        // A value that is also IAsyncDisposable takes the Using of FuturedBuilderMediumPriority, opened later.
+        member inline _.Using<'Resource, 'TOverall, 'T when 'Resource :> IDisposable | null>
             (resource: 'Resource, [<InlineIfLambda>] body: 'Resource -> TaskCode<'TOverall, 'T>)
             : TaskCode<'TOverall, 'T> =
-            ResumableCode.TryFinallyAsync(
-                ResumableCode.Delay(fun () -> body resource),
-                ResumableCode<_, _>(fun sm ->
-                    if isNull (box resource) then
-                        true
-                    else
-                        this.Bind(resource.DisposeAsync(), (fun () -> ResumableCode.Zero())).Invoke(&sm))
-            )
+            ResumableCode.Using(resource, body)
 
         [<NoEagerConstraintApplication>]
         member inline this.MergeSources< ^A, ^AwaiterA, 'a, ^B, ^AwaiterB, 'b
@@ -81,14 +75,30 @@ module FuturedBuilderLowPriority =
             and ^AwaiterB: (member GetResult: unit -> 'b)>
             (left: ^A, right: ^B)
             : Task<'a * 'b> =
-            let left = this.Run(this.Delay(fun () -> this.ReturnFrom left))
-            let right = this.Run(this.Delay(fun () -> this.ReturnFrom right))
+            let left =
+                FuturedBuilder.Detached(fun () -> this.Run(this.Delay(fun () -> this.ReturnFrom left)))
+
+            let right =
+                FuturedBuilder.Detached(fun () -> this.Run(this.Delay(fun () -> this.ReturnFrom right)))
+
             FuturedBuilder.Both(left, right)
 
 [<AutoOpen>]
 module FuturedBuilderMediumPriority =
 
     type FuturedBuilder with
+
+        member inline this.Using<'Resource, 'TOverall, 'T when 'Resource :> IAsyncDisposable>
+            (resource: 'Resource, [<InlineIfLambda>] body: 'Resource -> TaskCode<'TOverall, 'T>)
+            : TaskCode<'TOverall, 'T> =
+            ResumableCode.TryFinallyAsync(
+                ResumableCode.Delay(fun () -> body resource),
+                ResumableCode<_, _>(fun sm ->
+                    if isNull (box resource) then
+                        true
+                    else
+                        this.Bind(resource.DisposeAsync(), (fun () -> ResumableCode.Zero())).Invoke(&sm))
+            )
 
         member inline this.Bind
             (computation: Async<'TResult1>, continuation: 'TResult1 -> TaskCode<'TOverall, 'TResult2>)
@@ -106,7 +116,9 @@ module FuturedBuilderMediumPriority =
             and ^AwaiterA: (member GetResult: unit -> 'a)>
             (left: ^A, right: Task<'b>)
             : Task<'a * 'b> =
-            let left = this.Run(this.Delay(fun () -> this.ReturnFrom left))
+            let left =
+                FuturedBuilder.Detached(fun () -> this.Run(this.Delay(fun () -> this.ReturnFrom left)))
+
             FuturedBuilder.Both(left, right)
 
         [<NoEagerConstraintApplication>]
@@ -117,7 +129,9 @@ module FuturedBuilderMediumPriority =
             and ^AwaiterB: (member GetResult: unit -> 'b)>
             (left: Task<'a>, right: ^B)
             : Task<'a * 'b> =
-            let right = this.Run(this.Delay(fun () -> this.ReturnFrom right))
+            let right =
+                FuturedBuilder.Detached(fun () -> this.Run(this.Delay(fun () -> this.ReturnFrom right)))
+
             FuturedBuilder.Both(left, right)
 
         [<NoEagerConstraintApplication>]
@@ -129,7 +143,10 @@ module FuturedBuilderMediumPriority =
             (left: Async<'a>, right: ^B)
             : Task<'a * 'b> =
             let left = Async.StartImmediateAsTask left
-            let right = this.Run(this.Delay(fun () -> this.ReturnFrom right))
+
+            let right =
+                FuturedBuilder.Detached(fun () -> this.Run(this.Delay(fun () -> this.ReturnFrom right)))
+
             FuturedBuilder.Both(left, right)
 
         [<NoEagerConstraintApplication>]
@@ -140,7 +157,9 @@ module FuturedBuilderMediumPriority =
             and ^AwaiterA: (member GetResult: unit -> 'a)>
             (left: ^A, right: Async<'b>)
             : Task<'a * 'b> =
-            let left = this.Run(this.Delay(fun () -> this.ReturnFrom left))
+            let left =
+                FuturedBuilder.Detached(fun () -> this.Run(this.Delay(fun () -> this.ReturnFrom left)))
+
             let right = Async.StartImmediateAsTask right
             FuturedBuilder.Both(left, right)
 

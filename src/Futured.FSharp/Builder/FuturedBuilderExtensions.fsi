@@ -12,7 +12,7 @@ open Microsoft.FSharp.Core.CompilerServices
 /// <summary>
 /// The <c>futured { }</c> overloads F# picks last: any awaitable (a type with <c>GetAwaiter</c>, such as
 /// <c>ValueTask</c>, <c>ValueTask&lt;'T&gt;</c>, <c>Task.Yield()</c> or a command), <c>use</c> of
-/// <see cref="T:System.IAsyncDisposable"/>, and <c>and!</c> of two awaitables. The three priority modules
+/// <see cref="T:System.IDisposable"/>, and <c>and!</c> of two awaitables. The three priority modules
 /// are opened in order, so the later, more specific overloads win when several apply.
 /// </summary>
 [<AutoOpen>]
@@ -44,15 +44,15 @@ module FuturedBuilderLowPriority =
             and ^Awaiter: (member get_IsCompleted: unit -> bool)
             and ^Awaiter: (member GetResult: unit -> 'T)> : awaitable: ^Awaitable -> TaskCode<'T, 'T>
 
-        /// <summary><c>use resource = ...</c> of an <see cref="T:System.IAsyncDisposable"/>: awaits its
-        /// <c>DisposeAsync</c> when the block ends, however it ends.</summary>
+        /// <summary><c>use resource = ...</c> of an <see cref="T:System.IDisposable"/> that is not also
+        /// <see cref="T:System.IAsyncDisposable"/>: disposed when the block ends, however it ends.</summary>
         /// <param name="resource">The resource; null is allowed and not disposed.</param>
         /// <param name="body">The rest of the block.</param>
         /// <returns>The code with the disposal.</returns>
         member inline Using:
             resource: 'Resource * [<InlineIfLambda>] body: ('Resource -> TaskCode<'TOverall, 'T>) ->
                 TaskCode<'TOverall, 'T>
-                when 'Resource :> IAsyncDisposable
+                when 'Resource :> IDisposable
 
         /// <summary><c>and!</c> of two awaitables: starts both (calls each <c>GetAwaiter</c>) before awaiting
         /// either, waits for both, then gives both results or the first failure in operand order.</summary>
@@ -71,13 +71,25 @@ module FuturedBuilderLowPriority =
             and ^AwaiterB: (member GetResult: unit -> 'b)> : left: ^A * right: ^B -> Task<'a * 'b>
 
 /// <summary>
-/// The <c>futured { }</c> overloads for <c>Async</c>, asynchronous sequences, and <c>and!</c> of an awaitable
-/// with a task or an <c>Async</c>.
+/// The <c>futured { }</c> overloads for <c>Async</c>, asynchronous sequences, <c>use</c> of
+/// <see cref="T:System.IAsyncDisposable"/> (preferred to <c>IDisposable</c> when a value is both), and
+/// <c>and!</c> of an awaitable with a task or an <c>Async</c>.
 /// </summary>
 [<AutoOpen>]
 module FuturedBuilderMediumPriority =
 
     type FuturedBuilder with
+
+        /// <summary><c>use resource = ...</c> of an <see cref="T:System.IAsyncDisposable"/>, also when it is
+        /// <see cref="T:System.IDisposable"/> too (an executor): awaits its <c>DisposeAsync</c> when the block
+        /// ends, however it ends, and never calls its blocking <c>Dispose</c>.</summary>
+        /// <param name="resource">The resource; null is allowed and not disposed.</param>
+        /// <param name="body">The rest of the block.</param>
+        /// <returns>The code with the disposal.</returns>
+        member inline Using:
+            resource: 'Resource * [<InlineIfLambda>] body: ('Resource -> TaskCode<'TOverall, 'T>) ->
+                TaskCode<'TOverall, 'T>
+                when 'Resource :> IAsyncDisposable
 
         /// <summary><c>let! x = computation</c> of an <c>Async</c>: starts it at once on the current thread
         /// (as <c>Async.StartImmediateAsTask</c>), continues with its result or raises its original exception.</summary>

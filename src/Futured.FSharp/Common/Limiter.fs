@@ -97,12 +97,12 @@ type internal Limiter(limit: int, owner: string) =
                         let registration = dequeueOnCancel waiter cancellationToken
 
                         try
-                            do! waiter.Task
+                            do! waiter.Task.ConfigureAwait(false)
                         finally
                             registration.Dispose()
 
                     try
-                        return! start ()
+                        return! (start ()).ConfigureAwait(false)
                     finally
                         release ()
                 }

@@ -20,7 +20,8 @@ module Decorate =
 
     /// <summary>
     /// Implements the interface <c>'IAsync</c> over <c>target</c>: each call runs the matching synchronous
-    /// method on the shared .NET thread pool (as <c>threaded</c> does). F#: <c>decorated&lt;IStoreAsync, _&gt; store</c>.
+    /// method on the shared .NET thread pool (use <c>decoratedOn</c> with a <see cref="T:Futured.Threaded"/> to give
+    /// blocking methods threads of their own). F#: <c>decorated&lt;IStoreAsync, _&gt; store</c>.
     /// </summary>
     /// <param name="target">The object whose synchronous methods run.</param>
     /// <returns>A proxy implementing <c>'IAsync</c>.</returns>

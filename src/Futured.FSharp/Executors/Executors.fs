@@ -21,35 +21,42 @@ module internal Start =
         with e ->
             Task.FromException<'b> e
 
+/// The call of a `unit -> 'b` passed as a task's state: one delegate per result type, none per call.
+[<AbstractClass; Sealed>]
+type internal Thunk<'b> private () =
+    static member val Call = Func<obj, 'b>(fun state -> (state :?> unit -> 'b) ())
+
 [<Sealed>]
-type Threaded(maxWorkers: int) =
+type Threaded internal (maxWorkers: int, idleTime: TimeSpan) =
     do Guard.positive "maxWorkers" maxWorkers
-    let limiter = Limiter(maxWorkers, nameof Threaded)
+    let pool = OwnThreads(maxWorkers, idleTime, true, nameof Threaded)
+
+    new(maxWorkers: int) = new Threaded(maxWorkers, OwnThreads.DefaultIdleTime)
 
     member _.MaxWorkers = maxWorkers
 
-    member this.Wrap(f: 'a -> 'b) : 'a -> Task<'b> =
+    member internal _.Pool = pool
+
+    member _.Wrap(f: 'a -> 'b) : 'a -> Task<'b> =
         Guard.notNull "f" f
-        fun x -> this.Submit(fun () -> f x)
+        pool.Wrap f
 
     member _.Submit(f: unit -> 'b, ?cancellationToken: CancellationToken) : Task<'b> =
         Guard.notNull "f" f
-        let ct = defaultArg cancellationToken CancellationToken.None
-        limiter.Run((fun () -> Task.Run<'b>(Func<'b> f, ct)), ct)
+        pool.Run(Thunk<'b>.Call, box f, defaultArg cancellationToken CancellationToken.None)
 
     interface IExecutor with
         member this.Submit(work, cancellationToken) =
             Guard.notNull "work" work
             this.Submit(work, cancellationToken)
 
-    member _.DisposeAsync() = ValueTask(limiter.Close())
+    member _.DisposeAsync() = ValueTask(pool.Close())
 
     interface IAsyncDisposable with
         member this.DisposeAsync() = this.DisposeAsync()
 
     interface IDisposable with
-        member _.Dispose() =
-            limiter.Close().GetAwaiter().GetResult()
+        member _.Dispose() = pool.Close().GetAwaiter().GetResult()
 
 [<Sealed>]
 type Asynced(maxConcurrency: int) =
@@ -83,20 +90,15 @@ type Asynced(maxConcurrency: int) =
 [<AutoOpen>]
 module Executors =
 
+    let internal threadedOn (pool: OwnThreads) (f: 'a -> 'b) : 'a -> Task<'b> =
+        Guard.notNull "f" f
+        pool.Wrap f
+
     let threaded (f: 'a -> 'b) : 'a -> Task<'b> =
         Guard.notNull "f" f
-        // One delegate for every call, the argument passed as the task's state: Task.Run's scheduling
-        // (default scheduler, no child attachment) without a closure and a delegate per call.
-        let call = Func<obj, 'b>(fun state -> f (unbox<'a> state))
-
-        fun x ->
-            Task.Factory.StartNew<'b>(
-                call,
-                box x,
-                CancellationToken.None,
-                TaskCreationOptions.DenyChildAttach,
-                TaskScheduler.Default
-            )
+        // The pool starts no thread before the first call, and its threads retire when idle: a wrapper
+        // needs no disposal.
+        threadedOn (OwnThreads(OwnThreads.ThreadedBound, OwnThreads.DefaultIdleTime, false, "threaded")) f
 
     let asynced (f: 'a -> Task<'b>) : 'a -> Task<'b> =
         Guard.notNull "f" f

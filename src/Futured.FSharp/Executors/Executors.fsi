@@ -18,24 +18,38 @@ type IExecutor =
     abstract Submit<'T> : work: (unit -> 'T) * cancellationToken: CancellationToken -> Task<'T>
 
 /// <summary>
-/// An executor that runs synchronous functions on the .NET thread pool with at most
-/// <c>maxWorkers</c> calls running at once; further calls queue in FIFO order.
+/// An executor for blocking synchronous functions with up to <c>maxWorkers</c> dedicated threads of its own
+/// (not the shared .NET thread pool): at most <c>maxWorkers</c> calls run at once, each on one of these
+/// threads, and further calls queue in FIFO order.
 /// </summary>
 /// <remarks>
-/// Reusable with many functions. <c>Dispose</c>/<c>DisposeAsync</c> stops accepting work (later calls
+/// <para>Threads start on demand: a queued call starts a new thread when no thread of the executor is idle
+/// and fewer than <c>maxWorkers</c> exist, so blocking calls start at once and never wait for the runtime to
+/// inject threads. A thread retires after 5 seconds without work (at once while 256 idle threads of executors
+/// and <c>threaded</c> pools already wait), so an idle executor holds no thread. The
+/// threads are background threads: they do not keep a process alive. A call runs in its caller's
+/// <see cref="T:System.Threading.ExecutionContext"/>; the continuations of its task run on the .NET thread pool,
+/// never on the executor's threads.</para>
+/// <para>Reusable with many functions. <c>Dispose</c>/<c>DisposeAsync</c> stops accepting work (later calls
 /// return a task faulted with <see cref="T:System.ObjectDisposedException"/>) and waits for every call
-/// already accepted, queued ones included. <c>Dispose</c> blocks the calling thread while it waits;
-/// prefer <c>DisposeAsync</c> (<c>use!</c>, <c>await using</c>) in asynchronous code.
+/// already accepted, queued ones included; the threads then retire at once. <c>Dispose</c> blocks the calling
+/// thread while it waits; prefer <c>DisposeAsync</c> (<c>use!</c>, <c>await using</c>) in asynchronous code.</para>
 /// </remarks>
 [<Sealed>]
 type Threaded =
-    /// <summary>Creates a thread-pool executor.</summary>
-    /// <param name="maxWorkers">The most calls that run at once.</param>
+    /// <summary>Creates an executor that owns up to <c>maxWorkers</c> threads; it starts none before the first call.</summary>
+    /// <param name="maxWorkers">The most calls that run at once, and the most threads the executor owns.</param>
     /// <exception cref="T:System.ArgumentOutOfRangeException">When <c>maxWorkers</c> is zero or negative.</exception>
     new: maxWorkers: int -> Threaded
 
+    /// Creates an executor whose threads retire after `idleTime` without work (tests use a short one).
+    internal new: maxWorkers: int * idleTime: TimeSpan -> Threaded
+
     /// <summary>The most calls that run at once.</summary>
     member MaxWorkers: int
+
+    /// The pool of this executor's threads.
+    member internal Pool: Futured.Internal.OwnThreads
 
     /// <summary>Wraps a function so that each call runs on this executor and returns a task of its result.</summary>
     /// <param name="f">The synchronous function to run.</param>
@@ -45,8 +59,8 @@ type Threaded =
 
     /// <summary>Runs one call on this executor.</summary>
     /// <param name="f">The work to run.</param>
-    /// <param name="cancellationToken">Cancels the call while it waits for a worker: it then never starts
-    /// and the task is cancelled. A call that has started runs to completion.</param>
+    /// <param name="cancellationToken">Cancels the call while it waits for a thread: it then never starts
+    /// and the task is cancelled at once. A call that has started runs to completion.</param>
     /// <returns>The task of the call's result.</returns>
     /// <exception cref="T:System.ArgumentNullException">When <c>f</c> is null.</exception>
     member Submit: f: (unit -> 'b) * ?cancellationToken: CancellationToken -> Task<'b>
@@ -63,8 +77,9 @@ type Threaded =
 /// An executor for asynchronous functions that keeps at most <c>maxConcurrency</c> calls in flight;
 /// further calls queue in FIFO order and start as earlier ones complete.
 /// </summary>
-/// <remarks>Disposal behaves as for <see cref="T:Futured.Threaded"/>. Seen as an <see cref="T:Futured.IExecutor"/>,
-/// it runs synchronous work on the .NET thread pool, counted against the same bound.</remarks>
+/// <remarks>Disposal behaves as for <see cref="T:Futured.Threaded"/>. It owns no thread. Seen as an
+/// <see cref="T:Futured.IExecutor"/>, it runs synchronous work on the shared .NET thread pool, counted against
+/// the same bound.</remarks>
 [<Sealed>]
 type Asynced =
     /// <summary>Creates an async limiter.</summary>
@@ -96,19 +111,29 @@ type Asynced =
     interface IAsyncDisposable
     interface IExecutor
 
-/// The wrappers over the shared executors, the original's <c>threaded</c> and <c>asynced</c>.
+/// The wrappers of the original: <c>threaded</c> and <c>asynced</c>.
 [<AutoOpen>]
 module Executors =
 
     /// <summary>
-    /// Wraps a synchronous function so that each call runs on the shared .NET thread pool
-    /// (no bound of its own: the pool schedules) and returns a task of its result.
+    /// Wraps a blocking synchronous function so that each call runs on a thread of the wrapper's own pool and
+    /// returns a task of its result: "a partial function executed in its own thread pool". The pool holds up to
+    /// <c>min(32, Environment.ProcessorCount + 4)</c> dedicated threads (Python's <c>ThreadPoolExecutor</c>
+    /// default), not the shared .NET thread pool, so a blocking call starts as soon as a thread of the pool is
+    /// free; further calls queue in FIFO order. Threads start on the first calls and retire after 5 seconds
+    /// without work (at once while 256 idle threads of such pools already wait, so that wrappers made inside a
+    /// loop cannot pile up threads): a wrapper that is not called holds no thread and needs no disposal. The
+    /// continuations of a call's task run on the .NET thread pool. Use <see cref="T:Futured.Threaded"/> for another bound, a pool
+    /// shared by several functions, cancellation or disposal.
     /// Partial application binds arguments: <c>threaded (fun (a, b) -> a + b)</c>.
     /// </summary>
     /// <param name="f">The function to run.</param>
     /// <returns>A function that starts a call and returns its task.</returns>
     /// <exception cref="T:System.ArgumentNullException">When <c>f</c> is null.</exception>
     val threaded: f: ('a -> 'b) -> ('a -> Task<'b>)
+
+    /// `threaded` over a given pool (tests observe its threads).
+    val internal threadedOn: pool: Futured.Internal.OwnThreads -> f: ('a -> 'b) -> ('a -> Task<'b>)
 
     /// <summary>
     /// Wraps an asynchronous function with no bound on calls in flight; an exception it throws

@@ -1,6 +1,7 @@
 module Futured.Tests.Builder
 
 open System
+open System.Collections.Concurrent
 open System.Collections.Generic
 open System.Runtime.CompilerServices
 open System.Threading
@@ -73,6 +74,24 @@ type private SyncResource() =
 
     interface IDisposable with
         member this.Dispose() = this.Disposed <- true
+
+/// Implements both IDisposable and IAsyncDisposable (as executors do) and records which was called; its
+/// DisposeAsync completes only after a suspension, so that a disposal that is not awaited shows.
+type private BothResource() =
+    let calls = ConcurrentQueue<string>()
+    member _.Calls = List.ofSeq calls
+
+    interface IDisposable with
+        member _.Dispose() = calls.Enqueue "Dispose"
+
+    interface IAsyncDisposable with
+        member _.DisposeAsync() =
+            ValueTask(
+                task {
+                    do! Task.Yield()
+                    calls.Enqueue "DisposeAsync"
+                }
+            )
 
 let private pending () =
     TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously)
@@ -449,6 +468,62 @@ let tests =
                     let! _ = throwsExactly<Boom> work
                     Expect.isTrue sync.Disposed "IDisposable disposed"
                     Expect.isTrue asyncR.Disposed "IAsyncDisposable disposed"
+                }
+
+            testTask
+                "use of a value that is both IDisposable and IAsyncDisposable awaits DisposeAsync and never calls Dispose"
+            <| fun () ->
+                task {
+                    let ok = new BothResource()
+
+                    let! r =
+                        futured {
+                            use _r = ok
+                            do! Task.Yield()
+                            return 1
+                        }
+
+                    Expect.equal r 1 "result"
+                    Expect.equal ok.Calls [ "DisposeAsync" ] "disposed asynchronously, once, before the block ended"
+
+                    let failed = new BothResource()
+
+                    let work =
+                        futured {
+                            use _r = failed
+                            do! Task.Yield()
+                            raise (Boom "after use")
+                        }
+
+                    let! _ = throwsExactly<Boom> work
+                    Expect.equal failed.Calls [ "DisposeAsync" ] "disposed asynchronously when the block failed"
+                }
+
+            testTask "use of a Threaded executor in futured waits for its calls without blocking, then refuses new ones"
+            <| fun () ->
+                task {
+                    let mutable kept = Unchecked.defaultof<Threaded>
+                    let gate = TaskCompletionSource<int>()
+                    let mutable call = Task.FromResult 0
+
+                    // The block returns its task at its first suspension: the disposal, which waits for the call.
+                    let starting =
+                        Task.Run<Task<unit>>(fun () ->
+                            futured {
+                                use pool = new Threaded 4
+                                kept <- pool
+                                call <- pool.Submit(fun () -> gate.Task.Result)
+                                return ()
+                            })
+
+                    let! first = Task.WhenAny(starting, Task.Delay generous)
+                    gate.SetResult 42
+                    Expect.isTrue (first = (starting :> Task)) "the block did not block its thread in Dispose"
+                    let! work = starting
+                    do! work
+                    Expect.equal call.Result 42 "the call finished before the block"
+                    let! _ = throwsExactly<ObjectDisposedException>(kept.Submit(fun () -> 1))
+                    ()
                 }
 
             testTask "a null task or a null async sequence is refused with ArgumentNullException naming it"

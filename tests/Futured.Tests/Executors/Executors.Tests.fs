@@ -23,7 +23,7 @@ let subjects =
             Create =
                 fun n ->
                     let ex = new Threaded(n)
-                    // The thread-pool executor runs synchronous functions: the work blocks its worker.
+                    // The executor runs synchronous functions on its own threads: the work blocks its thread.
                     ex, (fun work ct -> ex.Submit((fun () -> (work ()).GetAwaiter().GetResult()), ct))
         }
         {

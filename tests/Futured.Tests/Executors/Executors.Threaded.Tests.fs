@@ -1,6 +1,7 @@
 module Futured.Tests.Executors.Threaded
 
 open System
+open System.Collections.Concurrent
 open System.Threading
 open System.Threading.Tasks
 open Expecto
@@ -12,13 +13,110 @@ let tests =
     testList
         "threaded"
         [
-            testTask "threaded runs the function on the thread pool and returns its result"
+            testTask
+                "threaded runs the function on a thread of its own, not the shared thread pool, and returns its result"
             <| fun () ->
                 task {
                     let double = threaded (fun x -> (x * 2, Thread.CurrentThread.IsThreadPoolThread))
                     let! r, onPool = double 21
                     Expect.equal r 42 "result"
-                    Expect.isTrue onPool "ran on a pool thread"
+                    Expect.isFalse onPool "ran on a dedicated thread"
+                }
+
+            testTask "threaded runs as many blocking calls at once as its bound, min(32, ProcessorCount + 4)"
+            <| fun () ->
+                task {
+                    let bound = min 32 (Environment.ProcessorCount + 4)
+                    // Each call blocks until every one of them has arrived: this completes only if all run at once.
+                    use barrier = new Barrier(bound)
+
+                    let meet =
+                        threaded (fun (_: int) ->
+                            let met = barrier.SignalAndWait generous
+                            met, Thread.CurrentThread.ManagedThreadId, Thread.CurrentThread.IsThreadPoolThread)
+
+                    let! results = Task.WhenAll [ for i in 1..bound -> meet i ]
+                    Expect.allEqual [ for met, _, _ in results -> met ] true "every call met the others"
+                    Expect.equal (results |> Array.distinctBy (fun (_, id, _) -> id)).Length bound "one thread each"
+                    Expect.allEqual [ for _, _, onPool in results -> onPool ] false "no call on the shared pool"
+                }
+
+            testTask "threaded starts no more calls than its bound; the rest start in FIFO order as threads free up"
+            <| fun () ->
+                task {
+                    let bound = min 32 (Environment.ProcessorCount + 4)
+                    let extra = 4
+                    let gates = [| for _ in 1 .. bound + extra -> new ManualResetEventSlim() |]
+                    let started = ConcurrentQueue<int>()
+
+                    let call =
+                        threaded (fun (i: int) ->
+                            started.Enqueue i
+                            gates[i].Wait()
+                            i)
+
+                    let calls = [ for i in 0 .. bound + extra - 1 -> call i ]
+                    do! waitUntil "the first calls start" (fun () -> started.Count = bound)
+                    Expect.equal (Set.ofSeq started) (Set.ofList [ 0 .. bound - 1 ]) "the first calls started"
+
+                    for i in 0 .. extra - 1 do
+                        // Each call that ends frees its thread for exactly the next queued call.
+                        gates[i].Set()
+                        let! _ = calls[i]
+                        do! waitUntil "the next queued call starts" (fun () -> started.Count = bound + i + 1)
+                        Expect.equal (Seq.last started) (bound + i) "the oldest queued call started"
+
+                    for g in gates do
+                        g.Set()
+
+                    let! results = Task.WhenAll calls
+                    Expect.equal (List.ofArray results) [ 0 .. bound + extra - 1 ] "results"
+                }
+
+            testTask "an exception in a call faults its task with that exception, and the thread runs the next call"
+            <| fun () ->
+                task {
+                    use executor = new Threaded(1)
+                    let mutable failedOn = 0
+
+                    let failing =
+                        executor.Submit(fun () ->
+                            failedOn <- Thread.CurrentThread.ManagedThreadId
+                            raise (Boom "from the call")
+                            : int)
+
+                    let next = executor.Submit(fun () -> Thread.CurrentThread.ManagedThreadId)
+                    let! e = throwsExactly<Boom> failing
+                    Expect.equal e.Message "from the call" "the original exception"
+                    let! ranOn = next
+                    Expect.equal ranOn failedOn "the same thread ran the next call"
+                }
+
+            testTask "a call runs in its caller's ExecutionContext"
+            <| fun () ->
+                task {
+                    let local = AsyncLocal<string>()
+                    local.Value <- "caller's"
+                    let! seen = threaded (fun () -> local.Value) ()
+                    Expect.equal seen "caller's" "the AsyncLocal value flowed"
+                }
+
+            testTask "the continuations of a call's task run on the shared pool, not on the executor's thread"
+            <| fun () ->
+                task {
+                    use executor = new Threaded(1)
+                    use gate = new ManualResetEventSlim()
+                    let call = executor.Submit(fun () -> gate.Wait())
+
+                    let continuation =
+                        call.ContinueWith(
+                            (fun (_: Task) -> Thread.CurrentThread.IsThreadPoolThread),
+                            TaskContinuationOptions.ExecuteSynchronously
+                        )
+
+                    gate.Set()
+                    let! onPool = continuation
+                    Expect.isTrue onPool "the continuation ran on a pool thread"
                 }
 
             testTask "threaded binds arguments by partial application"
@@ -57,6 +155,24 @@ let tests =
 
                 Expect.equal e.ParamName "f" "parameter"
             }
+
+            testTask "Threaded(32) runs 32 blocking calls at once, each on a thread of its own"
+            <| fun () ->
+                task {
+                    let n = 32
+                    use executor = new Threaded(n)
+                    use barrier = new Barrier(n)
+
+                    let meet =
+                        executor.Wrap(fun (_: int) ->
+                            let met = barrier.SignalAndWait generous
+                            met, Thread.CurrentThread.ManagedThreadId, Thread.CurrentThread.IsThreadPoolThread)
+
+                    let! results = Task.WhenAll [ for i in 1..n -> meet i ]
+                    Expect.allEqual [ for met, _, _ in results -> met ] true "every call met the others"
+                    Expect.equal (results |> Array.distinctBy (fun (_, id, _) -> id)).Length n "one thread each"
+                    Expect.allEqual [ for _, _, onPool in results -> onPool ] false "no call on the shared pool"
+                }
 
             testTask "Threaded.Wrap runs each call on the executor"
             <| fun () ->

@@ -1,0 +1,293 @@
+namespace Futured.Internal
+
+open System
+open System.Collections.Concurrent
+open System.Threading
+open System.Threading.Tasks
+
+/// A pool of dedicated threads for blocking work, the engine of `threaded` and `Threaded`: up to
+/// `maxThreads` background threads of its own, started on demand when a call is queued and no owned
+/// thread is idle, each retired after `idleTime` without work (at once when 256 idle threads already
+/// wait across all pools), so that an idle pool holds no thread.
+/// Calls start in FIFO order; at most `maxThreads` run at once (the queue is the bound: no other
+/// admission step is needed). A call is a cold `Task` created here and run on an owned thread with
+/// `RunSynchronously`: the task is the only allocation of a call, it captures the caller's
+/// ExecutionContext, records the function's exception as its fault, and a token that fires while it
+/// waits cancels it at once (an unstarted task is cancelled on the spot) so that it never runs.
+/// Continuations of a call's task run asynchronously, never on an owned thread, which stays free for
+/// the next blocking call. A closable pool (`Threaded`) also counts accepted calls, so that `Close`
+/// refuses new ones and completes when every accepted call has finished.
+[<Sealed; AllowNullLiteral>]
+type internal OwnThreads(maxThreads: int, idleTime: TimeSpan, closable: bool, owner: string) =
+    // Accepted calls not yet finished, with the closed flag in a high bit (closable pools only).
+    [<Literal>]
+    let Closed = 0x40000000
+
+    /// Calls that may spin for new work before an owned thread sleeps; kept short, since the
+    /// machine may have fewer cores than the pool has threads.
+    [<Literal>]
+    let SpinLimit = 30
+
+    /// The most idle threads kept asleep across all pools; more retire at once.
+    [<Literal>]
+    let SleepersKept = 256
+
+    /// Owned threads asleep in every pool.
+    static let mutable sleepers = 0
+
+    let threadName = $"Futured {owner}"
+    let queue = ConcurrentQueue<Task>()
+    // Guards the sleep and wake transitions; every counter below is written with interlocked
+    // operations (full fences) so that a producer can read them without the lock.
+    let gate = obj ()
+    /// Owned threads alive.
+    let mutable threads = 0
+    /// Owned threads asleep in Monitor.Wait that no producer has claimed yet.
+    let mutable idle = 0
+    /// Wake-ups signalled to sleepers and not yet taken by one.
+    let mutable signals = 0
+    /// Threads started and not yet running their loop.
+    let mutable starting = 0
+    /// Threads spinning for work before they sleep.
+    let mutable spinning = 0
+    let mutable accepted = 0
+
+    let drained =
+        TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)
+
+    let finishOne () =
+        if Interlocked.Decrement &accepted = Closed then
+            drained.TrySetResult() |> ignore
+
+    let isClosed () =
+        closable && Volatile.Read &accepted &&& Closed <> 0
+
+    let options =
+        TaskCreationOptions.DenyChildAttach
+        ||| TaskCreationOptions.RunContinuationsAsynchronously
+
+    /// Runs one queued call; a call cancelled while it waited is skipped. A thread never dies from
+    /// user code: the task records the function's exception.
+    let run (call: Task) =
+        if not call.IsCompleted then
+            try
+                call.RunSynchronously TaskScheduler.Default
+            with :? InvalidOperationException ->
+                // Cancelled between the check and the start (or started by someone else): not ours to run.
+                ()
+
+        if closable then
+            finishOne ()
+
+    /// True when a queued call may have no thread to take it: no thread spins for work, no wake-up or
+    /// start is on its way, and a sleeper can be woken or a thread started.
+    let needsThread () =
+        Volatile.Read &signals = 0
+        && Volatile.Read &starting = 0
+        && Volatile.Read &spinning = 0
+        && (Volatile.Read &idle > 0 || Volatile.Read &threads < maxThreads)
+
+    /// Spins briefly for new work before sleeping: a producer that is about to queue the next call
+    /// then costs no kernel wake-up.
+    let spinForWork () =
+        // One spinner at a time: the others sleep at once and leave the cores to the producers.
+        if Interlocked.CompareExchange(&spinning, 1, 0) <> 0 then
+            false
+        else
+            let mutable found = false
+
+            try
+                let mutable spinner = SpinWait()
+                let mutable i = 0
+
+                while not found && i < SpinLimit do
+                    spinner.SpinOnce(-1)
+                    found <- not queue.IsEmpty
+                    i <- i + 1
+            finally
+                // A full fence: a producer that saw this thread spinning queued its call before the check
+                // that `sleep` makes after counting the thread idle.
+                Interlocked.Exchange(&spinning, 0) |> ignore
+
+            found
+
+    let rec work () =
+        Interlocked.Decrement &starting |> ignore
+        let mutable alive = true
+
+        while alive do
+            match queue.TryDequeue() with
+            | true, call ->
+                // More calls wait and no thread is on its way: recruit one before this call blocks.
+                if not queue.IsEmpty && needsThread () then
+                    // A thread that cannot be started leaves the call to the threads already running.
+                    try
+                        wake ()
+                    with _ ->
+                        ()
+
+                run call
+            | _ ->
+                // An interrupt that user code left pending on this thread surfaces in the next wait of
+                // this loop (a yield, the lock, the sleep): it counts as a spurious wake-up, never a death.
+                let found =
+                    try
+                        spinForWork ()
+                    with :? ThreadInterruptedException ->
+                        true
+
+                if not found then
+                    alive <-
+                        try
+                            sleep ()
+                        with :? ThreadInterruptedException ->
+                            true
+
+    /// Sleeps until a producer signals work; false when the thread retires (idle too long, or its
+    /// pool closed with nothing left to run). Called without the lock held.
+    and sleep () =
+        lock gate (fun () ->
+            Interlocked.Increment &idle |> ignore
+
+            // The increment above is a full fence: a producer either sees this sleeper, or its call is
+            // already visible in the queue here.
+            if not queue.IsEmpty then
+                Interlocked.Decrement &idle |> ignore
+                true
+            else
+                // Beyond a number of idle threads kept across all pools (many short-lived wrappers, such as a
+                // `threaded` made for each call), a thread retires at once instead of after its idle time.
+                let crowded = Interlocked.Increment &sleepers > SleepersKept
+
+                let mutable decided = ValueNone
+
+                while decided.IsNone do
+                    let signalled =
+                        if crowded || isClosed () then
+                            false
+                        else
+                            try
+                                Monitor.Wait(gate, idleTime)
+                            with :? ThreadInterruptedException ->
+                                true
+
+                    if Volatile.Read &signals > 0 then
+                        // A producer claimed a sleeper (and took it off `idle`): this one answers.
+                        Interlocked.Decrement &signals |> ignore
+                        decided <- ValueSome true
+                    elif signalled && not (isClosed ()) then
+                        // Another sleeper took the wake-up: wait again.
+                        ()
+                    else
+                        Interlocked.Decrement &idle |> ignore
+                        Interlocked.Decrement &threads |> ignore
+
+                        // A producer that read the old thread count may have started no thread for a call
+                        // it just queued: check once more after the decrement (a full fence).
+                        if queue.IsEmpty then
+                            decided <- ValueSome false
+                        else
+                            Interlocked.Increment &threads |> ignore
+                            decided <- ValueSome true
+
+                Interlocked.Decrement &sleepers |> ignore
+                decided.Value)
+
+    /// Wakes a sleeper, or starts a thread when none sleeps and the bound allows.
+    and wake () =
+        let start =
+            lock gate (fun () ->
+                if idle > 0 then
+                    Interlocked.Decrement &idle |> ignore
+                    Interlocked.Increment &signals |> ignore
+                    Monitor.Pulse gate
+                    false
+                elif threads < maxThreads then
+                    Interlocked.Increment &threads |> ignore
+                    Interlocked.Increment &starting |> ignore
+                    true
+                else
+                    false)
+
+        if start then
+            try
+                let thread = Thread(ThreadStart work, IsBackground = true, Name = threadName)
+                // Not flowing the starter's ExecutionContext: each call runs in its own caller's.
+                thread.UnsafeStart()
+            with _ ->
+                lock gate (fun () ->
+                    Interlocked.Decrement &threads |> ignore
+                    Interlocked.Decrement &starting |> ignore)
+
+                reraise ()
+
+    /// Queues a call and makes sure a thread will take it.
+    let enqueue (call: Task) =
+        queue.Enqueue call
+        // Orders the enqueue before the reads below (a store followed by loads).
+        Interlocked.MemoryBarrier()
+
+        if needsThread () then
+            wake ()
+
+    /// The idle time after which an owned thread retires.
+    static member DefaultIdleTime = TimeSpan.FromSeconds 5.0
+
+    /// The bound of `threaded`'s pools: Python's ThreadPoolExecutor default, min(32, cores + 4).
+    static member ThreadedBound = min 32 (Environment.ProcessorCount + 4)
+
+    /// The most threads this pool owns at once.
+    member _.MaxThreads = maxThreads
+
+    /// The owned threads alive now.
+    member _.Threads = Volatile.Read &threads
+
+    /// The owned threads asleep, waiting for work.
+    member _.Idle = Volatile.Read &idle
+
+    /// Queues `call state` to run on an owned thread and returns its task. On a closed pool the task
+    /// faults with ObjectDisposedException; with a cancelled token it is cancelled without running.
+    member _.Run<'T>(call: Func<obj, 'T>, state: obj, cancellationToken: CancellationToken) : Task<'T> =
+        let mutable admitted = true
+
+        if closable then
+            let mutable counted = false
+
+            while admitted && not counted do
+                let seen = Volatile.Read &accepted
+
+                if seen &&& Closed <> 0 then
+                    admitted <- false
+                else
+                    counted <- Interlocked.CompareExchange(&accepted, seen + 1, seen) = seen
+
+        if not admitted then
+            Task.FromException<'T>(ObjectDisposedException owner)
+        else
+            let task = new Task<'T>(call, state, cancellationToken, options)
+
+            if task.IsCompleted then
+                // The token was already cancelled: the task is cancelled and nothing is queued.
+                if closable then
+                    finishOne ()
+            else
+                enqueue task
+
+            task
+
+    /// A function whose calls run `f` on this pool: one delegate for every call, the argument passed as
+    /// the task's state.
+    member this.Wrap(f: 'a -> 'b) : 'a -> Task<'b> =
+        let call = Func<obj, 'b>(fun state -> f (unbox<'a> state))
+        fun x -> this.Run(call, box x, CancellationToken.None)
+
+    /// Refuses new calls and returns a task that completes when every accepted call has finished;
+    /// threads then retire at once instead of after their idle time.
+    member _.Close() : Task =
+        let before = Interlocked.Or(&accepted, Closed)
+
+        if before = 0 then
+            drained.TrySetResult() |> ignore
+
+        lock gate (fun () -> Monitor.PulseAll gate)
+        drained.Task
