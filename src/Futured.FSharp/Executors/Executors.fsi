@@ -25,8 +25,7 @@ type IExecutor =
 /// <remarks>
 /// <para>Threads start on demand: a queued call starts a new thread when no thread of the executor is idle
 /// and fewer than <c>maxWorkers</c> exist, so blocking calls start at once and never wait for the runtime to
-/// inject threads. A thread retires after 5 seconds without work (at once while 256 idle threads of executors
-/// and <c>threaded</c> pools already wait), so an idle executor holds no thread. The
+/// inject threads. A thread retires after 5 seconds without work, so an idle executor holds no thread. The
 /// threads are background threads: they do not keep a process alive. A call runs in its caller's
 /// <see cref="T:System.Threading.ExecutionContext"/>; the continuations of its task run on the .NET thread pool,
 /// never on the executor's threads.</para>
@@ -121,8 +120,8 @@ module Executors =
     /// <c>min(32, Environment.ProcessorCount + 4)</c> dedicated threads (Python's <c>ThreadPoolExecutor</c>
     /// default), not the shared .NET thread pool, so a blocking call starts as soon as a thread of the pool is
     /// free; further calls queue in FIFO order. Threads start on the first calls and retire after 5 seconds
-    /// without work (at once while 256 idle threads of such pools already wait, so that wrappers made inside a
-    /// loop cannot pile up threads): a wrapper that is not called holds no thread and needs no disposal. The
+    /// without work (at once while 256 idle threads of <c>threaded</c> pools already wait, so that wrappers made
+    /// inside a loop cannot pile up threads): a wrapper that is not called holds no thread and needs no disposal. The
     /// continuations of a call's task run on the .NET thread pool. Use <see cref="T:Futured.Threaded"/> for another bound, a pool
     /// shared by several functions, cancellation or disposal.
     /// Partial application binds arguments: <c>threaded (fun (a, b) -> a + b)</c>.

@@ -7,8 +7,8 @@ open System.Threading.Tasks
 
 /// A pool of dedicated threads for blocking work, the engine of `threaded` and `Threaded`: up to
 /// `maxThreads` background threads of its own, started on demand when a call is queued and no owned
-/// thread is idle, each retired after `idleTime` without work (at once when 256 idle threads already
-/// wait across all pools), so that an idle pool holds no thread.
+/// thread is idle, each retired after `idleTime` without work (for `threaded`'s pools, at once when 256
+/// idle threads of such pools already wait), so that an idle pool holds no thread.
 /// Calls start in FIFO order; at most `maxThreads` run at once (the queue is the bound: no other
 /// admission step is needed). A call is a cold `Task` created here and run on an owned thread with
 /// `RunSynchronously`: the task is the only allocation of a call, it captures the caller's
@@ -28,11 +28,11 @@ type internal OwnThreads(maxThreads: int, idleTime: TimeSpan, closable: bool, ow
     [<Literal>]
     let SpinLimit = 30
 
-    /// The most idle threads kept asleep across all pools; more retire at once.
+    /// The most idle threads kept asleep across the pools of `threaded`; more retire at once.
     [<Literal>]
     let SleepersKept = 256
 
-    /// Owned threads asleep in every pool.
+    /// Owned threads asleep in the pools of `threaded` (pools that are not closable).
     static let mutable sleepers = 0
 
     let threadName = $"Futured {owner}"
@@ -59,8 +59,7 @@ type internal OwnThreads(maxThreads: int, idleTime: TimeSpan, closable: bool, ow
         if Interlocked.Decrement &accepted = Closed then
             drained.TrySetResult() |> ignore
 
-    let isClosed () =
-        closable && Volatile.Read &accepted &&& Closed <> 0
+    let isClosed () = Volatile.Read &accepted &&& Closed <> 0
 
     let options =
         TaskCreationOptions.DenyChildAttach
@@ -155,9 +154,12 @@ type internal OwnThreads(maxThreads: int, idleTime: TimeSpan, closable: bool, ow
                 Interlocked.Decrement &idle |> ignore
                 true
             else
-                // Beyond a number of idle threads kept across all pools (many short-lived wrappers, such as a
-                // `threaded` made for each call), a thread retires at once instead of after its idle time.
-                let crowded = Interlocked.Increment &sleepers > SleepersKept
+                // Beyond a number of idle threads kept across the pools of `threaded` (wrappers made for each
+                // call would pile them up), a thread of such a pool retires at once instead of after its idle
+                // time. A Threaded executor is disposable, and its threads wait as long as it says.
+                let counted = not closable
+
+                let crowded = counted && Interlocked.Increment &sleepers > SleepersKept
 
                 let mutable decided = ValueNone
 
@@ -190,7 +192,9 @@ type internal OwnThreads(maxThreads: int, idleTime: TimeSpan, closable: bool, ow
                             Interlocked.Increment &threads |> ignore
                             decided <- ValueSome true
 
-                Interlocked.Decrement &sleepers |> ignore
+                if counted then
+                    Interlocked.Decrement &sleepers |> ignore
+
                 decided.Value)
 
     /// Wakes a sleeper, or starts a thread when none sleeps and the bound allows.
@@ -281,8 +285,8 @@ type internal OwnThreads(maxThreads: int, idleTime: TimeSpan, closable: bool, ow
         let call = Func<obj, 'b>(fun state -> f (unbox<'a> state))
         fun x -> this.Run(call, box x, CancellationToken.None)
 
-    /// Refuses new calls and returns a task that completes when every accepted call has finished;
-    /// threads then retire at once instead of after their idle time.
+    /// Refuses new calls (a closable pool) and returns a task that completes when every accepted call has
+    /// finished; threads then retire at once instead of after their idle time (any pool).
     member _.Close() : Task =
         let before = Interlocked.Or(&accepted, Closed)
 

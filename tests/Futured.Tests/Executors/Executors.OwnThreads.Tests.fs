@@ -67,19 +67,27 @@ let tests =
                     do! waitUntil "the idle threads retire" (fun () -> pool.Threads = 0)
                 }
 
-            testTask
-                "idle threads beyond 256 across all pools retire at once: a wrapper per call cannot pile up threads"
-            <| fun () ->
-                task {
-                    // Pools whose idle threads would otherwise wait an hour, one call each, as a `threaded` made
-                    // inside a loop would have.
-                    let pools = [ for _ in 1..300 -> OwnThreads(1, forever, false, "threaded") ]
-                    let! _ = Task.WhenAll [ for pool in pools -> threadedOn pool (fun () -> 1) () ]
+            // Alone: while it runs, the idle threads of every other `threaded` pool retire at once.
+            testSequenced
+            <| testTask
+                "idle threads beyond 256 across threaded's pools retire at once: a wrapper per call cannot pile up threads"
+                (fun () ->
+                    task {
+                        // Pools whose idle threads would otherwise wait an hour, one call each, as a `threaded`
+                        // made inside a loop would have.
+                        let pools = [ for _ in 1..300 -> OwnThreads(1, forever, false, "threaded") ]
 
-                    do!
-                        waitUntil "the threads beyond the number kept retire" (fun () ->
-                            pools |> List.sumBy (fun p -> p.Threads) <= 256)
-                }
+                        try
+                            let! _ = Task.WhenAll [ for pool in pools -> threadedOn pool (fun () -> 1) () ]
+
+                            do!
+                                waitUntil "the threads beyond the number kept retire" (fun () ->
+                                    pools |> List.sumBy (fun p -> p.Threads) <= 256)
+                        finally
+                            // The threads kept retire too, leaving the number to the rest of the run.
+                            for pool in pools do
+                                pool.Close() |> ignore
+                    })
 
             testTask "disposing an executor retires its threads at once, not after their idle time"
             <| fun () ->
