@@ -1,9 +1,25 @@
 namespace Futured.Internal
 
 open System
+open System.IO
 open System.Text
 open System.Text.Json
 open Futured
+
+/// What came back from one call.
+[<Struct; NoComparison; NoEquality>]
+type internal Reply =
+    {
+        Kind: byte
+        Payload: ArraySegment<byte>
+    }
+
+/// The worker sent something that is not the reply to the call: the channel cannot be trusted any more.
+[<AllowNullLiteral>]
+type internal CorruptFrameException(why: string) =
+    inherit IOException($"The worker process sent {why}.")
+
+    member _.Why = why
 
 /// Turning a call into its frame, and a reply into its result or the exception it stands for.
 module internal Replies =
