@@ -217,29 +217,3 @@ module internal Decorating =
         let proxy = DispatchProxy.Create<'IAsync, DecoratedProxy>()
         (box proxy :?> DecoratedProxy).Handlers <- handlers
         proxy
-
-/// The shared thread pool seen as an executor, with no bound of its own.
-[<Sealed>]
-type internal ThreadPoolExecutor private () =
-    static member val Instance = ThreadPoolExecutor()
-
-    interface IExecutor with
-        member _.Submit(work, cancellationToken) =
-            Guard.notNull "work" work
-            Task.Run<_>(Func<_> work, cancellationToken)
-
-namespace Futured
-
-open Futured.Internal
-
-[<AutoOpen>]
-module Decorate =
-
-    let decoratedOn<'IAsync, 'Target> (executor: IExecutor) (target: 'Target) : 'IAsync =
-        Guard.notNull "executor" executor
-        Guard.notNull "target" target
-        Decorating.create<'IAsync> executor (box target)
-
-    let decorated<'IAsync, 'Target> (target: 'Target) : 'IAsync =
-        Guard.notNull "target" target
-        Decorating.create<'IAsync> ThreadPoolExecutor.Instance (box target)

@@ -1,0 +1,15 @@
+namespace Futured
+
+open Futured.Internal
+
+[<AutoOpen>]
+module Decorate =
+
+    let decoratedOn<'IAsync, 'Target> (executor: IExecutor) (target: 'Target) : 'IAsync =
+        Guard.notNull "executor" executor
+        Guard.notNull "target" target
+        Decorating.create<'IAsync> executor (box target)
+
+    let decorated<'IAsync, 'Target> (target: 'Target) : 'IAsync =
+        Guard.notNull "target" target
+        Decorating.create<'IAsync> ThreadPoolExecutor.Instance (box target)
