@@ -4,28 +4,23 @@ open System
 open System.Collections.Generic
 open System.Diagnostics
 open System.IO
-open System.Runtime.InteropServices
 open System.Threading
 open System.Threading.Tasks
 open Futured
-
-/// The system call the parent uses to end a worker's process group.
-module internal Signals =
-
-    [<DllImport("libc", EntryPoint = "kill", SetLastError = true)>]
-    extern int private kill(int pid, int signal)
-
-    /// Sends SIGKILL to the process group led by the worker (the worker makes itself a group leader
-    /// before any user code runs), which ends whatever it started and did not move elsewhere. Nothing
-    /// happens when no such group exists.
-    let killGroup (pid: int) =
-        if OperatingSystem.IsLinux() then
-            kill (-pid, 9) |> ignore
 
 /// A worker process seen from the parent: one call at a time over its channel (the worker's standard
 /// input and output pipes, which the worker moves to private descriptors before any user code runs).
 [<Sealed; AllowNullLiteral>]
 type internal WorkerProcess private (proc: Process) =
+    // The worker makes itself the leader of a process group whose id is its pid before any user code runs
+    // (Linux); the group is killed through the leader's pidfd, so that a pid reused after the worker was
+    // reaped is never hit.
+    let leader =
+        if OperatingSystem.IsLinux() then
+            GroupLeader.Track proc
+        else
+            null
+
     let input = proc.StandardInput.BaseStream
     let output = proc.StandardOutput.BaseStream
 
@@ -148,7 +143,9 @@ type internal WorkerProcess private (proc: Process) =
     member _.Kill() =
         if Interlocked.Exchange(&killed, 1) = 0 then
             try
-                Signals.killGroup proc.Id
+                if not (isNull leader) then
+                    leader.KillTree()
+
                 proc.Kill true
             with _ ->
                 ()
@@ -238,7 +235,10 @@ type internal WorkerProcess private (proc: Process) =
     member this.Crashed() : Task<WorkerCrashedException> =
         task {
             let! code = this.WaitForExit(TimeSpan.FromSeconds 10.0).ConfigureAwait(false)
-            Signals.killGroup proc.Id
+
+            if not (isNull leader) then
+                leader.KillGroup()
+
             let! stderr = this.StandardErrorTail().ConfigureAwait(false)
             return WorkerCrashedException(code, stderr)
         }
@@ -275,6 +275,9 @@ type internal WorkerProcess private (proc: Process) =
             input.Dispose()
         with _ ->
             ()
+
+        if not (isNull leader) then
+            leader.Dispose()
 
         proc.Dispose()
 
