@@ -91,9 +91,10 @@ type internal PidfdSignal =
     /// There is no pidfd, or the kernel cannot send this signal through one (before Linux 6.9 for a group).
     | Unavailable
 
-/// One process started through setsid(1), so that it leads a process group of its own whose id is its pid; it
-/// kills that group (a timeout, a cancellation, the command's exit) and never a process or a group that was given
-/// the same pid after the process was reaped.
+/// One process that leads a process group of its own whose id is its pid (a command started through setsid(1), a
+/// worker process, which calls setpgid before any user code runs); it kills that group (a timeout, a cancellation,
+/// the command's exit, a worker's crash) and never a process or a group that was given the same pid after the
+/// process was reaped.
 ///
 /// The pid alone is not enough: once .NET has reaped the process (before it raises Exited), and its group has no
 /// member left, the kernel may give the pid to a new process, which may lead a group of its own (every other
@@ -168,7 +169,7 @@ type internal GroupLeader private (pid: int, pidfd: PidfdHandle, proc: Process) 
     /// pid 0, 1 or negative would address this process's own group or every process: never.
     let active () = pid > 1 && Volatile.Read(&disposed) = 0
 
-    /// Starts tracking a process just started through setsid(1).
+    /// Starts tracking a process just started through setsid(1), or a worker process just started.
     static member Track(started: Process) =
         let pid = started.Id
 

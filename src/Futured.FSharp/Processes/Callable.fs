@@ -72,20 +72,6 @@ module internal Callable =
         + "(let f x = ...) or a lambda that captures nothing, or a C# static lambda or static method, and put "
         + "every value the function needs into its argument (a tuple or a record)."
 
-    let rec private instanceFields (t: Type) : FieldInfo list =
-        if isNull t || t = typeof<obj> then
-            []
-        else
-            List.ofArray (
-                t.GetFields(
-                    BindingFlags.Instance
-                    ||| BindingFlags.Public
-                    ||| BindingFlags.NonPublic
-                    ||| BindingFlags.DeclaredOnly
-                )
-            )
-            @ instanceFields t.BaseType
-
     /// What a single-file application cannot do, and what to do instead.
     let singleFileAdvice =
         "In a single-file application (published with PublishSingleFile) assemblies are bundled inside the "
@@ -118,7 +104,7 @@ module internal Callable =
             None
 
     let private stateless (what: string) (t: Type) : string option =
-        match instanceFields t with
+        match Crossing.instanceFields t with
         | [] -> None
         | fields ->
             let names =

@@ -2,45 +2,9 @@ namespace Futured.Internal
 
 open System
 open System.Collections.Generic
-open System.Text
-open System.Text.Json
 open System.Threading
 open System.Threading.Tasks
 open Futured
-
-module internal Replies =
-
-    /// The exception a worker's error payload stands for.
-    let remote (payload: ArraySegment<byte>) : exn =
-        let typeName, message, stack =
-            Protocol.parseError (Encoding.UTF8.GetString(payload.Array, payload.Offset, payload.Count))
-
-        RemoteException(typeName, message, stack)
-
-    /// The result of a call, or the exception that faults it.
-    let decode<'b> (reply: Reply) : Result<'b, exn> =
-        if reply.Kind = Protocol.Result then
-            try
-                Ok(
-                    JsonSerializer.Deserialize<'b>(
-                        ReadOnlySpan(reply.Payload.Array, reply.Payload.Offset, reply.Payload.Count),
-                        Json.options
-                    )
-                )
-            with e ->
-                Error e
-        else
-            Error(remote reply.Payload)
-
-    /// The call frame for an argument, or the serializer's own exception; checks first that results of
-    /// type 'b can cross, so that a call whose result would be refused never runs.
-    let frame<'a, 'b> (target: Target) (argument: 'a) : Result<byte[], exn> =
-        try
-            Json.validate typeof<'b>
-            Ok(Protocol.callFrame target.Id argument)
-        with
-        | :? SerializationFailure as e -> Error e.InnerException
-        | e -> Error e
 
 /// The engine of forked: one child process per value, at most maxWorkers at once.
 module internal Fork =

@@ -54,7 +54,8 @@ module internal Crossing =
            && (t.GetGenericTypeDefinition() = typedefof<Stack<_>>
                || t.GetGenericTypeDefinition() = typedefof<Collections.Concurrent.ConcurrentStack<_>>)
 
-    let rec private instanceFields (t: Type) : FieldInfo list =
+    /// Every instance field a type declares or inherits, public or not (none of obj's or ValueType's).
+    let rec instanceFields (t: Type) : FieldInfo list =
         if isNull t || t = typeof<obj> || t = typeof<ValueType> then
             []
         else

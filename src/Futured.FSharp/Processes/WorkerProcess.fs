@@ -4,152 +4,23 @@ open System
 open System.Collections.Generic
 open System.Diagnostics
 open System.IO
-open System.Reflection
-open System.Runtime.InteropServices
 open System.Threading
 open System.Threading.Tasks
 open Futured
-
-/// How a worker process is started: the application is restarted with a startup hook (this
-/// assembly) that runs the worker loop before the application's Main.
-module internal Launch =
-
-    /// The executable and arguments that restart the current application.
-    let command =
-        lazy
-            (let processPath = Environment.ProcessPath
-             let entry = Assembly.GetEntryAssembly()
-
-             match AppContext.TryGetSwitch "System.StartupHookProvider.IsSupported" with
-             | true, false ->
-                 invalidOp
-                     "Startup hooks are turned off for this application (System.StartupHookProvider.IsSupported is false, as in trimmed or native AOT builds), so it cannot be restarted as a worker process."
-             | _ -> ()
-
-             if isNull processPath then
-                 invalidOp "The path of the current process is unknown, so a worker process cannot be started."
-
-             if Callable.inSingleFile () then
-                 invalidOp $"A worker process cannot be started from this application. {Callable.singleFileAdvice}"
-
-             let isMuxer =
-                 String.Equals(
-                     Path.GetFileNameWithoutExtension processPath,
-                     "dotnet",
-                     StringComparison.OrdinalIgnoreCase
-                 )
-
-             if not isMuxer then
-                 processPath, []
-             elif isNull entry || String.IsNullOrEmpty entry.Location then
-                 invalidOp "The application has no entry assembly on disk, so a worker process cannot be started."
-             else
-                 let existing (path: string) =
-                     if not (String.IsNullOrEmpty path) && File.Exists path then
-                         Some path
-                     else
-                         None
-
-                 // The dependency file the host actually used (the first of APP_CONTEXT_DEPS_FILES, e.g. the
-                 // test project's under a test host), else the one beside the entry assembly.
-                 let deps =
-                     match AppContext.GetData "APP_CONTEXT_DEPS_FILES" with
-                     | :? string as files when files <> "" -> existing (files.Split(';')[0])
-                     | _ -> None
-                     |> Option.orElse (existing (Path.ChangeExtension(entry.Location, ".deps.json")))
-
-                 let runtimeConfig =
-                     deps
-                     |> Option.bind (fun d ->
-                         existing (d.Substring(0, d.Length - ".deps.json".Length) + ".runtimeconfig.json"))
-                     |> Option.orElse (existing (Path.ChangeExtension(entry.Location, ".runtimeconfig.json")))
-
-                 processPath,
-                 [
-                     "exec"
-                     match deps with
-                     | Some p -> yield! [ "--depsfile"; p ]
-                     | None -> ()
-                     match runtimeConfig with
-                     | Some p -> yield! [ "--runtimeconfig"; p ]
-                     | None -> ()
-                     entry.Location
-                 ])
-
-    /// The start information of a worker in the given mode ("pool" or "once").
-    let startInfo (mode: string) =
-        let fileName, arguments = command.Value
-        let psi = ProcessStartInfo(fileName)
-
-        for a in arguments do
-            psi.ArgumentList.Add a
-
-        psi.UseShellExecute <- false
-        psi.RedirectStandardInput <- true
-        psi.RedirectStandardOutput <- true
-        psi.RedirectStandardError <- true
-        let hook = typeof<Target>.Assembly.Location
-        let previous = Environment.GetEnvironmentVariable WorkerEnvironment.StartupHooks
-
-        psi.Environment[WorkerEnvironment.StartupHooks] <-
-            (if String.IsNullOrEmpty previous then
-                 hook
-             else
-                 hook + string Path.PathSeparator + previous)
-
-        psi.Environment[WorkerEnvironment.PreviousHooks] <- previous
-        psi.Environment[WorkerEnvironment.Mode] <- mode
-        psi.Environment[WorkerEnvironment.Parent] <- string Environment.ProcessId
-        psi
-
-/// What came back from one call.
-[<Struct; NoComparison; NoEquality>]
-type internal Reply =
-    {
-        Kind: byte
-        Payload: ArraySegment<byte>
-    }
-
-/// The worker sent something that is not the reply to the call: the channel cannot be trusted any more.
-[<AllowNullLiteral>]
-type internal CorruptFrameException(why: string) =
-    inherit IOException($"The worker process sent {why}.")
-
-    member _.Why = why
-
-/// The system calls the parent needs beyond System.Diagnostics.Process.
-module internal Signals =
-
-    [<Struct; StructLayout(LayoutKind.Sequential)>]
-    type private PollFd =
-        val mutable Fd: int
-        val mutable Events: int16
-        val mutable Revents: int16
-
-    [<DllImport("libc", EntryPoint = "poll", SetLastError = true)>]
-    extern int private poll(PollFd& fds, unativeint count, int timeout)
-
-    [<DllImport("libc", EntryPoint = "kill", SetLastError = true)>]
-    extern int private kill(int pid, int signal)
-
-    /// Whether a read on the descriptor would return at once (data, end of file or an error).
-    let readable (fd: int) =
-        let mutable entry = PollFd()
-        entry.Fd <- fd
-        entry.Events <- 1s // POLLIN
-        poll (&entry, 1un, 0) > 0 && entry.Revents <> 0s
-
-    /// Sends SIGKILL to the process group led by the worker (the worker makes itself a group leader
-    /// before any user code runs), which ends whatever it started and did not move elsewhere. Nothing
-    /// happens when no such group exists.
-    let killGroup (pid: int) =
-        if OperatingSystem.IsLinux() then
-            kill (-pid, 9) |> ignore
 
 /// A worker process seen from the parent: one call at a time over its channel (the worker's standard
 /// input and output pipes, which the worker moves to private descriptors before any user code runs).
 [<Sealed; AllowNullLiteral>]
 type internal WorkerProcess private (proc: Process) =
+    // The worker makes itself the leader of a process group whose id is its pid before any user code runs
+    // (Linux); the group is killed through the leader's pidfd, so that a pid reused after the worker was
+    // reaped is never hit.
+    let leader =
+        if OperatingSystem.IsLinux() then
+            GroupLeader.Track proc
+        else
+            null
+
     let input = proc.StandardInput.BaseStream
     let output = proc.StandardOutput.BaseStream
 
@@ -216,7 +87,7 @@ type internal WorkerProcess private (proc: Process) =
     let rec readSome (memory: Memory<byte>) : Task<int> =
         task {
             if exitSignal.IsCancellationRequested then
-                if outputDescriptor < 0 || Signals.readable outputDescriptor then
+                if outputDescriptor < 0 || ChannelPoll.readable outputDescriptor then
                     return! output.ReadAsync(memory).ConfigureAwait(false)
                 else
                     return 0
@@ -272,7 +143,9 @@ type internal WorkerProcess private (proc: Process) =
     member _.Kill() =
         if Interlocked.Exchange(&killed, 1) = 0 then
             try
-                Signals.killGroup proc.Id
+                if not (isNull leader) then
+                    leader.KillTree()
+
                 proc.Kill true
             with _ ->
                 ()
@@ -362,7 +235,10 @@ type internal WorkerProcess private (proc: Process) =
     member this.Crashed() : Task<WorkerCrashedException> =
         task {
             let! code = this.WaitForExit(TimeSpan.FromSeconds 10.0).ConfigureAwait(false)
-            Signals.killGroup proc.Id
+
+            if not (isNull leader) then
+                leader.KillGroup()
+
             let! stderr = this.StandardErrorTail().ConfigureAwait(false)
             return WorkerCrashedException(code, stderr)
         }
@@ -399,6 +275,9 @@ type internal WorkerProcess private (proc: Process) =
             input.Dispose()
         with _ ->
             ()
+
+        if not (isNull leader) then
+            leader.Dispose()
 
         proc.Dispose()
 
