@@ -1,5 +1,6 @@
 /// A parent process for the tests: starts two workers, one of them busy in a call that never ends,
-/// prints their process ids and waits to be killed.
+/// prints their process ids and waits to be killed. With "--entry-values" it instead prints what a worker
+/// computes from top-level values of this file, the application's entry file.
 module Futured.Tests.Parent.Program
 
 open System
@@ -16,8 +17,24 @@ let hang (path: string) : int =
     Thread.Sleep Timeout.Infinite
     0
 
+/// Top-level values of the entry file, computed at run time.
+let entryWords =
+    String.Join("-", [| "entry"; "file"; string (Environment.ProcessorCount * 0 + 7) |])
+
+let entryTable = dict [ 1, "one"; 2, "two" ]
+
+/// Reads the top-level values in whatever process it runs in.
+let describeEntryValues (key: int) =
+    $"{entryWords} {entryTable[key]} in {Environment.ProcessId}"
+
 [<EntryPoint>]
 let main argv =
+    if argv[0] = "--entry-values" then
+        use pool = new Processed(1)
+        printfn "parent %d" Environment.ProcessId
+        printfn "worker %s" ((pool.Wrap describeEntryValues 2).GetAwaiter().GetResult())
+        exit 0
+
     let pidFile = argv[0]
     let pool = new Processed(2)
     let busy = pool.Wrap hang pidFile

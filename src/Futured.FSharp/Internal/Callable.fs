@@ -15,15 +15,20 @@ open Microsoft.FSharp.Core
 type internal Target(id: int, description: string) =
     member _.Id = id
     member _.Description = description
-    member val DefineFrame = Protocol.textFrame Protocol.Define id description
+    member val DefineFrame = Protocol.textFrame Protocol.Define id 0 description
 
 /// Runs one call inside a worker: reads the JSON argument, calls the function, writes the JSON result.
 [<AbstractClass>]
 type internal Invoker() =
     abstract Invoke: argument: ReadOnlyMemory<byte> * output: Stream -> unit
 
+    /// The type of the function's result.
+    abstract ResultType: Type
+
 type internal FunctionInvoker<'a, 'b>(f: 'a -> 'b) =
     inherit Invoker()
+
+    override _.ResultType = typeof<'b>
 
     override _.Invoke(argument, output) =
         let a =
@@ -81,6 +86,26 @@ module internal Callable =
             )
             @ instanceFields t.BaseType
 
+    /// What a single-file application cannot do, and what to do instead.
+    let singleFileAdvice =
+        "In a single-file application (published with PublishSingleFile) assemblies are bundled inside the "
+        + "executable and Assembly.Location is empty, so a worker process can neither load the function's assembly "
+        + "nor find this library's startup hook. Publish the application as a folder (framework-dependent or "
+        + "self-contained, without PublishSingleFile) to use worker processes."
+
+    /// Whether this library runs inside a single-file application: its own assembly has no file.
+    let inSingleFile () =
+        String.IsNullOrEmpty typeof<Target>.Assembly.Location
+
+    /// Why a function from an assembly with no file cannot cross, for an application that is single-file or not.
+    let notOnDisk (assemblyName: string) (singleFile: bool) : string =
+        if singleFile then
+            $"its assembly '{assemblyName}' has no file: {singleFileAdvice}"
+        else
+            $"its assembly '{assemblyName}' was not loaded from a file (an F# script run by F# "
+            + "Interactive, or an assembly loaded from bytes), so another process cannot load it. Move the function "
+            + "into a compiled project."
+
     let private fromFile (t: Type) : string option =
         if t.Assembly.IsDynamic then
             Some(
@@ -88,11 +113,7 @@ module internal Callable =
                 + "Reflection.Emit), which another process cannot load. Move the function into a compiled project."
             )
         elif String.IsNullOrEmpty t.Assembly.Location then
-            Some(
-                $"its assembly '{t.Assembly.GetName().Name}' was not loaded from a file (an F# script run by F# "
-                + "Interactive, or an assembly loaded from bytes), so another process cannot load it. Move the function "
-                + "into a compiled project."
-            )
+            Some(notOnDisk (t.Assembly.GetName().Name) (inSingleFile ()))
         else
             None
 

@@ -32,12 +32,15 @@ module internal Replies =
         else
             Error(remote reply.Payload)
 
-    /// The call frame for an argument, or the serializer's own exception.
-    let frame<'a> (target: Target) (argument: 'a) : Result<byte[], exn> =
+    /// The call frame for an argument, or the serializer's own exception; checks first that results of
+    /// type 'b can cross, so that a call whose result would be refused never runs.
+    let frame<'a, 'b> (target: Target) (argument: 'a) : Result<byte[], exn> =
         try
+            Json.validate typeof<'b>
             Ok(Protocol.callFrame target.Id argument)
-        with :? SerializationFailure as e ->
-            Error e.InnerException
+        with
+        | :? SerializationFailure as e -> Error e.InnerException
+        | e -> Error e
 
 /// The engine of forked: one child process per value, at most maxWorkers at once.
 module internal Fork =
@@ -54,23 +57,32 @@ module internal Fork =
     let private child (target: Target) (index: int) (value: 'a) : Task<exn> =
         task {
             try
-                match Replies.frame target value with
+                match Replies.frame<'a, unit> target value with
                 | Error e -> return ForkedException(index, describe value, -1, e) :> exn
                 | Ok frame ->
                     use w = WorkerProcess.Start "once"
                     let mutable remote: exn = null
                     let mutable crashed = false
+                    let mutable corrupt: CorruptFrameException = null
 
                     try
-                        let! reply = w.Call(target, frame, CancellationToken.None)
+                        let! reply = w.Call(target, frame, CancellationToken.None).ConfigureAwait(false)
 
                         if reply.Kind <> Protocol.Result then
                             remote <- Replies.remote reply.Payload
-                    with _ ->
+                    with e ->
                         crashed <- true
 
+                        match e with
+                        | :? CorruptFrameException as c -> corrupt <- c
+                        | _ -> ()
+
                     if crashed then
-                        let! crash = w.Crashed()
+                        let! crash =
+                            if isNull corrupt then
+                                w.Crashed().ConfigureAwait(false)
+                            else
+                                w.Corrupted(corrupt.Why).ConfigureAwait(false)
 
                         // A child that ends itself with exit code 0 before replying has succeeded.
                         if crash.ExitCode = 0 then
@@ -78,12 +90,12 @@ module internal Fork =
                         else
                             return ForkedException(index, describe value, crash.ExitCode, crash) :> exn
                     else
-                        let! code = w.WaitForExit(TimeSpan.FromSeconds 30.0)
+                        let! code = w.WaitForExit(TimeSpan.FromSeconds 30.0).ConfigureAwait(false)
 
                         if isNull remote && code = 0 then
                             return null
                         elif isNull remote then
-                            let! stderr = w.StandardErrorTail()
+                            let! stderr = w.StandardErrorTail().ConfigureAwait(false)
 
                             return
                                 ForkedException(index, describe value, code, WorkerCrashedException(code, stderr))
@@ -106,9 +118,9 @@ module internal Fork =
 
             let awaitOne () =
                 task {
-                    let! finished = Task.WhenAny(running)
+                    let! finished = Task.WhenAny(running).ConfigureAwait(false)
                     running.Remove finished |> ignore
-                    let! outcome = finished
+                    let! outcome = finished.ConfigureAwait(false)
 
                     if isNull failure && not (isNull outcome) then
                         failure <- outcome
@@ -120,7 +132,7 @@ module internal Fork =
                     for finished in Array.ofSeq running do
                         if finished.IsCompleted then
                             running.Remove finished |> ignore
-                            let! outcome = finished
+                            let! outcome = finished.ConfigureAwait(false)
 
                             if isNull failure && not (isNull outcome) then
                                 failure <- outcome
@@ -128,9 +140,9 @@ module internal Fork =
 
             while go do
                 if running.Count >= maxWorkers then
-                    do! awaitOne ()
+                    do! awaitOne().ConfigureAwait(false)
                 else
-                    do! harvest ()
+                    do! harvest().ConfigureAwait(false)
 
                 if not (isNull failure) then
                     go <- false
@@ -149,7 +161,7 @@ module internal Fork =
                         go <- false
 
             while running.Count > 0 do
-                do! awaitOne ()
+                do! awaitOne().ConfigureAwait(false)
 
             if not (isNull failure) then
                 raise failure

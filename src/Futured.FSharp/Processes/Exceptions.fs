@@ -14,16 +14,24 @@ type RemoteException(typeName: string, message: string, remoteStackTrace: string
         $"{typeof<RemoteException>.FullName}: {this.Message}{Environment.NewLine}--- remote stack trace ---{Environment.NewLine}{remoteStackTrace}{Environment.NewLine}--- local stack trace ---{Environment.NewLine}{this.StackTrace}"
 
 [<Sealed>]
-type WorkerCrashedException(exitCode: int, standardErrorTail: string) =
+type WorkerCrashedException(reason: string, exitCode: int, standardErrorTail: string) =
     inherit
         Exception(
-            $"The worker process exited with code {exitCode} before it replied."
+            reason
             + (if String.IsNullOrWhiteSpace standardErrorTail then
                    " It wrote nothing to its standard error."
                else
                    $" The last lines of its standard error:{Environment.NewLine}{standardErrorTail}")
         )
 
+    new(exitCode: int, standardErrorTail: string) =
+        WorkerCrashedException(
+            $"The worker process exited with code {exitCode} before it replied.",
+            exitCode,
+            standardErrorTail
+        )
+
+    member _.Reason = reason
     member _.ExitCode = exitCode
     member _.StandardErrorTail = standardErrorTail
 

@@ -31,17 +31,27 @@ type RemoteException =
     override ToString: unit -> string
 
 /// <summary>
-/// The worker process running a call exited (or was killed) before it replied. Only that call fails;
+/// The worker process running a call exited (or was killed) before it replied, or sent something that
+/// is not the reply to the call (a corrupt frame; the worker is then killed). Only that call fails;
 /// the pool replaces the worker.
 /// </summary>
 [<Sealed>]
 type WorkerCrashedException =
     inherit Exception
 
-    /// <summary>Creates the exception.</summary>
+    /// <summary>Creates the exception for a worker that exited before it replied.</summary>
     /// <param name="exitCode">The worker's exit code (128 + the signal number when a signal killed it).</param>
     /// <param name="standardErrorTail">The last lines the worker wrote to its standard error.</param>
     new: exitCode: int * standardErrorTail: string -> WorkerCrashedException
+
+    /// <summary>Creates the exception with the reason the call failed.</summary>
+    /// <param name="reason">What happened, the first sentence of the message.</param>
+    /// <param name="exitCode">The worker's exit code (128 + the signal number when a signal killed it).</param>
+    /// <param name="standardErrorTail">The last lines the worker wrote to its standard error.</param>
+    new: reason: string * exitCode: int * standardErrorTail: string -> WorkerCrashedException
+
+    /// <summary>What happened: the worker exited before it replied, or it sent a corrupt frame.</summary>
+    member Reason: string
 
     /// <summary>The worker's exit code.</summary>
     member ExitCode: int

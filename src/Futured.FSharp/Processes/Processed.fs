@@ -45,7 +45,7 @@ type Processed(maxWorkers: int) =
             let mutable failure: exn = null
 
             try
-                let! r = w.Call(target, frame, cancellationToken)
+                let! r = w.Call(target, frame, cancellationToken).ConfigureAwait(false)
                 reply <- r
             with e ->
                 failure <- e
@@ -78,7 +78,11 @@ type Processed(maxWorkers: int) =
                             )
                         )
                 else
-                    let! crash = w.Crashed()
+                    let! crash =
+                        match failure with
+                        | :? CorruptFrameException as corrupt -> w.Corrupted(corrupt.Why).ConfigureAwait(false)
+                        | _ -> w.Crashed().ConfigureAwait(false)
+
                     w.Dispose()
                     return raise crash
         }
@@ -86,7 +90,7 @@ type Processed(maxWorkers: int) =
     let closing =
         lazy
             (task {
-                do! limiter.Close()
+                do! limiter.Close().ConfigureAwait(false)
 
                 let workers =
                     lock sync (fun () ->
@@ -95,12 +99,12 @@ type Processed(maxWorkers: int) =
                         idle.Clear()
                         all)
 
-                do! Task.WhenAll(workers |> Array.map (fun w -> w.Close grace))
+                do! Task.WhenAll(workers |> Array.map (fun w -> w.Close grace)).ConfigureAwait(false)
             }
             :> Task)
 
     member internal _.Call<'a, 'b>(target: Target, argument: 'a, cancellationToken: CancellationToken) : Task<'b> =
-        match Replies.frame target argument with
+        match Replies.frame<'a, 'b> target argument with
         | Error e -> Task.FromException<'b> e
         | Ok frame -> limiter.Run((fun () -> run target frame cancellationToken), cancellationToken)
 

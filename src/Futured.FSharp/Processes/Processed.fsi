@@ -11,9 +11,27 @@ open System.Threading.Tasks
 /// <remarks>
 /// <para>A worker is the current application restarted with a .NET startup hook (this library's
 /// assembly) that serves calls instead of running <c>Main</c>; it loads the function's assembly once
-/// and serves many calls, one at a time. Arguments and results cross as JSON (System.Text.Json with
-/// FSharp.SystemTextJson: records, unions, options, tuples, collections round-trip). What a worker
-/// prints (standard output or error) appears on this process's standard error.</para>
+/// and serves many calls, one at a time. What a worker prints (standard output or error) appears on this
+/// process's standard error.</para>
+/// <para>Arguments and results cross as JSON (System.Text.Json with FSharp.SystemTextJson), and a value
+/// either arrives exactly as it was sent or its call faults with a <c>NotSupportedException</c> naming the
+/// type (before the function runs when the declared argument or result type is refused; in the worker, as a
+/// <see cref="T:Futured.RemoteException"/>, when a value is refused there). What crosses: primitives,
+/// strings, <c>decimal</c> (with its scale), <c>float</c> including <c>NaN</c> and <c>±Infinity</c>,
+/// <c>DateTime</c> (ticks and <c>Kind</c>), <c>DateTimeOffset</c> (with its offset), <c>Guid</c>,
+/// <c>byte[]</c> and other arrays, F# records, unions, options (<c>Some None</c> included), tuples, lists,
+/// maps and sets, .NET collections and dictionaries (declared as an interface such as
+/// <c>IEnumerable&lt;T&gt;</c>, they arrive as <c>List&lt;T&gt;</c> or <c>Dictionary&lt;K, V&gt;</c>), and
+/// classes and structs (a C# class included) whose state is public: every public field and every public
+/// property that can be read can also be set back, through a public setter (or <c>init</c>) or a parameter of
+/// the constructor the serializer uses (a public parameterless one, or one whose parameters match the members),
+/// and every non-public field backs one of those members. Refused, naming the type: interfaces that are not
+/// collections, abstract classes, <c>obj</c>, delegates and F# functions, a stack (it would arrive reversed),
+/// a class with state the serializer cannot set back (a private setter, a get-only property without a
+/// matching constructor parameter, a private field of its own), a value of a subclass where its base class is
+/// declared (only the base class's members would cross), a string or <c>char</c> holding an unpaired
+/// surrogate (JSON text cannot carry it), and anything System.Text.Json itself does not support. A frame of
+/// the channel carries at most 1 GiB of JSON; a larger argument or result faults its call, naming the type.</para>
 /// <para>Only functions without captured state may cross: an F# top-level function passed as a value,
 /// a lambda that captures nothing, a C# static method or a C# lambda that captures nothing (through
 /// <c>WrapFunc</c>). Precisely: the function object's class has no instance fields and comes from an
@@ -24,11 +42,23 @@ open System.Threading.Tasks
 /// whose worker dies faults with <see cref="T:Futured.WorkerCrashedException"/> and the worker is
 /// replaced; an argument or result the serializer refuses faults the call with the serializer's
 /// message (locally with the serializer's own exception, in the worker as a
-/// <see cref="T:Futured.RemoteException"/>). Cancelling a queued call removes it from the queue;
-/// cancelling a running call kills its worker (which is replaced) and cancels the task.</para>
+/// <see cref="T:Futured.RemoteException"/>).</para>
+/// <para>The channel to a worker belongs to the library alone (Linux): before any user code runs, the worker
+/// moves it to private close-on-exec descriptors, gives user code an empty standard input and a standard
+/// output that goes to this process's standard error, and leads a process group of its own. So the function
+/// may print, write to <c>Console.OpenStandardOutput()</c>, call native <c>printf</c>, start processes that
+/// inherit its standard streams, or read standard input, and the calls go on. Every reply is checked (its
+/// length against the 1 GiB cap, its kind, its function id and call number): anything else faults that call
+/// with a <see cref="T:Futured.WorkerCrashedException"/> and the worker is killed and replaced. A worker that
+/// dies is noticed through its exit even while a process it started still holds its pipes; that call faults
+/// with <see cref="T:Futured.WorkerCrashedException"/>, and what the worker left running in its process
+/// group is killed. An exception whose <c>Message</c> getter throws still arrives, as a
+/// <see cref="T:Futured.RemoteException"/> naming its type.</para>
+/// <para>Cancelling a queued call removes it from the queue; cancelling a running call kills its worker
+/// (which is replaced) and cancels the task.</para>
 /// <para><c>Dispose</c>/<c>DisposeAsync</c> stops accepting work, waits for the calls already accepted,
-/// then closes every worker's standard input and kills any worker still running after a grace
-/// period. A worker also exits by itself when its standard input ends, so workers never outlive
+/// then closes every worker's channel and kills any worker still running after a grace
+/// period. A worker also exits by itself when its channel ends, so workers never outlive
 /// the parent process, even when it is killed.</para>
 /// </remarks>
 [<Sealed>]
