@@ -29,7 +29,9 @@ namespace Futured;
 /// the call (its silo died and the cluster moved on), fault that call with a <see cref="SiloFailedException"/>
 /// naming the silo. So a call whose silo dies faults within about 10 seconds (1 + 2 × (3 + 1)), and sooner when the
 /// silo's connection is refused at once, as for a killed process. The slot is then re-created on a silo that
-/// remains, and the lost silo is avoided for the executor's later calls.</para>
+/// remains, and the lost silo is avoided for the executor's later calls. A call the cluster could not deliver at all
+/// (Orleans rejected the message: its gateway or target silo had just died) never ran, and is sent again up to 3
+/// times, a quarter second more apart each time, before it faults with that rejection.</para>
 /// <para><b>Cancellation.</b> Cancelling a queued call removes it from the queue. Cancelling a running call cancels
 /// the task at once and cancels the call on its silo: a function that takes a <see cref="CancellationToken"/> receives
 /// one that is then cancelled. A call may run as long as it needs (the runtime's response timeout is set to a year).</para>
@@ -48,6 +50,9 @@ public sealed class Distributed : IExecutor, IAsyncDisposable, IDisposable
 
     /// <summary>How many probes may find the call not yet started on a live slot before it is taken as lost.</summary>
     internal const int UnseenProbesAllowed = 3;
+
+    /// <summary>How many times a call the cluster could not deliver is sent.</summary>
+    internal const int SendAttempts = 4;
 
     internal static readonly AsyncLocal<string?> Current = new();
 
@@ -189,7 +194,21 @@ public sealed class Distributed : IExecutor, IAsyncDisposable, IDisposable
         CallReply reply;
         try
         {
-            reply = await Execute(slot, function, argument, cancellationToken).ConfigureAwait(false);
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    reply = await Execute(slot, function, argument, cancellationToken).ConfigureAwait(false);
+                    break;
+                }
+                catch (OrleansMessageRejectionException) when (attempt < SendAttempts && !cancellationToken.IsCancellationRequested)
+                {
+                    // The cluster could not deliver the call (a gateway or silo that just died): it never ran, so it
+                    // is sent again, to a fresh slot, once the client has had a moment to drop the dead connection.
+                    slot.Generation++;
+                    await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt), cancellationToken).ConfigureAwait(false);
+                }
+            }
         }
         catch
         {
