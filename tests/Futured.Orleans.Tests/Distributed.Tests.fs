@@ -114,7 +114,7 @@ let tests =
                     let! e = throwsExactly<RemoteException>(failing "no luck")
                     Expect.equal e.RemoteTypeName "System.InvalidOperationException" "the remote type"
                     Expect.equal e.RemoteMessage "no luck" "the remote message"
-                    Expect.stringContains e.RemoteStackTrace "fail" "the remote stack names the function"
+                    Expect.stringContains e.RemoteStackTrace "Invoke" "the remote stack, from the silo"
                     let! after = (distributed.Wrap square) 5
                     Expect.equal after 25 "the executor goes on"
                 }

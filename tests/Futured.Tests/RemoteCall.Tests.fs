@@ -76,7 +76,10 @@ let tests =
 
                 Expect.equal e.RemoteTypeName "System.InvalidOperationException" "the type"
                 Expect.equal e.RemoteMessage "no luck" "the message"
-                Expect.stringContains e.RemoteStackTrace "raising" "the stack"
+
+                Expect.isFalse
+                    (String.IsNullOrWhiteSpace e.RemoteStackTrace)
+                    "the stack (in an optimized build the function itself may be inlined)"
             }
 
             test "a result that cannot cross is reported by the serializer, naming the type" {
