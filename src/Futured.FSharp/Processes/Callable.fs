@@ -22,31 +22,56 @@ type internal Target(id: int, description: string) =
 type internal Invoker() =
     abstract Invoke: argument: ReadOnlyMemory<byte> * output: Stream -> unit
 
+    /// Runs one call, giving the token to a function that takes one (the others never see it).
+    abstract InvokeWith: argument: ReadOnlyMemory<byte> * output: Stream * cancellationToken: CancellationToken -> unit
+
     /// The type of the function's result.
     abstract ResultType: Type
 
-type internal FunctionInvoker<'a, 'b>(f: 'a -> 'b) =
+/// The invoker of a function of one argument that may take a cancellation token.
+type internal CallInvoker<'a, 'b>(run: 'a -> CancellationToken -> 'b) =
     inherit Invoker()
 
     override _.ResultType = typeof<'b>
 
-    override _.Invoke(argument, output) =
+    override this.Invoke(argument, output) =
+        this.InvokeWith(argument, output, CancellationToken.None)
+
+    override _.InvokeWith(argument, output, cancellationToken) =
         let a =
             try
                 JsonSerializer.Deserialize<'a>(argument.Span, Json.options)
             with e ->
                 raise (SerializationFailure e)
 
-        let b = f a
+        let b = run a cancellationToken
 
         try
             JsonSerializer.Serialize<'b>(output, b, Json.options)
         with e ->
             raise (SerializationFailure e)
 
+type internal FunctionInvoker<'a, 'b>(f: 'a -> 'b) =
+    inherit CallInvoker<'a, 'b>(fun a _ -> f a)
+
+/// An F# function whose second argument is the call's cancellation token.
+[<Sealed>]
+type internal CancellableFunctionInvoker<'a, 'b>(f: 'a -> CancellationToken -> 'b) =
+    inherit CallInvoker<'a, 'b>(fun a token -> f a token)
+
 [<Sealed>]
 type internal DelegateInvoker<'a, 'b>(f: Func<'a, 'b>) =
-    inherit FunctionInvoker<'a, 'b>(fun a -> f.Invoke a)
+    inherit CallInvoker<'a, 'b>(fun a _ -> f.Invoke a)
+
+/// A delegate whose second argument is the call's cancellation token.
+[<Sealed>]
+type internal CancellableDelegateInvoker<'a, 'b>(f: Func<'a, CancellationToken, 'b>) =
+    inherit CallInvoker<'a, 'b>(fun a token -> f.Invoke(a, token))
+
+/// A delegate of two arguments, which cross as a pair.
+[<Sealed>]
+type internal PairDelegateInvoker<'a1, 'a2, 'b>(f: Func<'a1, 'a2, 'b>) =
+    inherit CallInvoker<'a1 * 'a2, 'b>(fun (a1, a2) _ -> f.Invoke(a1, a2))
 
 [<Sealed>]
 type internal ActionInvoker<'a>(f: Action<'a>) =
@@ -210,8 +235,18 @@ module internal Callable =
             let t = resolveType location typeName
             let f = RuntimeHelpers.GetUninitializedObject t
             let signature = (functionBase t).GetGenericArguments()
+            let result = signature[1]
 
-            let invoker = typedefof<FunctionInvoker<_, _>>.MakeGenericType(signature)
+            let invoker =
+                if
+                    result.IsGenericType
+                    && result.GetGenericTypeDefinition() = typedefof<FSharpFunc<_, _>>
+                    && result.GetGenericArguments()[0] = typeof<CancellationToken>
+                then
+                    typedefof<CancellableFunctionInvoker<_, _>>
+                        .MakeGenericType(signature[0], result.GetGenericArguments()[1])
+                else
+                    typedefof<FunctionInvoker<_, _>>.MakeGenericType(signature)
 
             Activator.CreateInstance(invoker, [| f |]) :?> Invoker
         | [| _; location; "delegate"; declaringName; token; targetName; funcName |] ->
@@ -237,14 +272,20 @@ module internal Callable =
                     let target = RuntimeHelpers.GetUninitializedObject(resolveType location targetName)
                     Delegate.CreateDelegate(funcType, target, m)
 
+            let arguments = funcType.GetGenericArguments()
+
             let invoker =
-                if
-                    funcType.IsGenericType
-                    && funcType.GetGenericTypeDefinition() = typedefof<Action<_>>
-                then
-                    typedefof<ActionInvoker<_>>.MakeGenericType(funcType.GetGenericArguments())
+                if not funcType.IsGenericType then
+                    invalidOp $"The delegate type {funcType} is not a generic Func or Action."
+                elif funcType.GetGenericTypeDefinition() = typedefof<Action<_>> then
+                    typedefof<ActionInvoker<_>>.MakeGenericType(arguments)
+                elif funcType.GetGenericTypeDefinition() = typedefof<Func<_, _, _>> then
+                    if arguments[1] = typeof<CancellationToken> then
+                        typedefof<CancellableDelegateInvoker<_, _>>.MakeGenericType(arguments[0], arguments[2])
+                    else
+                        typedefof<PairDelegateInvoker<_, _, _>>.MakeGenericType(arguments)
                 else
-                    typedefof<DelegateInvoker<_, _>>.MakeGenericType(funcType.GetGenericArguments())
+                    typedefof<DelegateInvoker<_, _>>.MakeGenericType(arguments)
 
             Activator.CreateInstance(invoker, [| box d |]) :?> Invoker
         | _ -> invalidOp $"The function description could not be read: {description}"
