@@ -12,7 +12,6 @@ open System.Collections.Generic
 /// <remarks>A timeout raises <see cref="T:System.TimeoutException"/> and a cancellation
 /// <see cref="T:System.OperationCanceledException"/> instead. Only the library raises it: its constructor is
 /// internal.</remarks>
-[<Class>]
 type CommandException =
     inherit Exception
 

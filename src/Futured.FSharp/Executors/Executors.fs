@@ -6,6 +6,9 @@ open System.Threading.Tasks
 open Futured.Internal
 
 type IExecutor =
+    // EditorBrowsable(Never) here and on the F#-shaped Wrap/Submit/Start members, but never in the .fsi: C#
+    // completion hides the member (the facade offers delegate forms), F# completion reads the .fsi and still
+    // offers it. See the README's Decisions and tests/Futured.Tests/PublicSurface.Tests.fs.
     [<System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)>]
     abstract Submit<'T> : work: (unit -> 'T) * cancellationToken: CancellationToken -> Task<'T>
 
