@@ -6,6 +6,10 @@ open System.Threading.Tasks
 open Futured.Internal
 
 type IExecutor =
+    // EditorBrowsable(Never) here and on the F#-shaped Wrap/Submit/Start members, but never in the .fsi: C#
+    // completion hides the member (the facade offers delegate forms), F# completion reads the .fsi and still
+    // offers it. See the README's Decisions and tests/Futured.Tests/PublicSurface.Tests.fs.
+    [<System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)>]
     abstract Submit<'T> : work: (unit -> 'T) * cancellationToken: CancellationToken -> Task<'T>
 
 module internal Start =
@@ -37,10 +41,12 @@ type Threaded internal (maxWorkers: int, idleTime: TimeSpan) =
 
     member internal _.Pool = pool
 
+    [<System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)>]
     member _.Wrap(f: 'a -> 'b) : 'a -> Task<'b> =
         Guard.notNull "f" f
         pool.Wrap f
 
+    [<System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)>]
     member _.Submit(f: unit -> 'b, ?cancellationToken: CancellationToken) : Task<'b> =
         Guard.notNull "f" f
         pool.Run(Thunk<'b>.Call, box f, defaultArg cancellationToken CancellationToken.None)
@@ -65,10 +71,12 @@ type Asynced(maxConcurrency: int) =
 
     member _.MaxConcurrency = maxConcurrency
 
+    [<System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)>]
     member this.Wrap(f: 'a -> Task<'b>) : 'a -> Task<'b> =
         Guard.notNull "f" f
         fun x -> this.Submit(fun () -> f x)
 
+    [<System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)>]
     member _.Submit(f: unit -> Task<'b>, ?cancellationToken: CancellationToken) : Task<'b> =
         Guard.notNull "f" f
         limiter.Run((fun () -> Start.guarded f), defaultArg cancellationToken CancellationToken.None)

@@ -110,6 +110,7 @@ type Processed(maxWorkers: int) =
 
     member _.MaxWorkers = maxWorkers
 
+    [<System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)>]
     member this.Wrap(f: 'a -> 'b) : 'a -> Task<'b> =
         Guard.notNull "f" f
         let target = Callable.ofFunction "f" f
@@ -120,6 +121,7 @@ type Processed(maxWorkers: int) =
         let target = Callable.ofDelegate "f" f
         Func<'a, Task<'b>>(fun x -> this.Call<'a, 'b>(target, x, CancellationToken.None))
 
+    [<System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)>]
     member this.Submit(f: 'a -> 'b, argument: 'a, ?cancellationToken: CancellationToken) : Task<'b> =
         Guard.notNull "f" f
         let target = Callable.ofFunction "f" f

@@ -85,7 +85,7 @@ type Processed =
     /// <exception cref="T:System.ArgumentNullException">When <c>f</c> is null.</exception>
     /// <exception cref="T:System.ArgumentException">When <c>f</c> captures state, is multicast, generic or
     /// generated at run time.</exception>
-    member WrapFunc: f: Func<'a, 'b> -> Func<'a, Task<'b>>
+    member internal WrapFunc: f: Func<'a, 'b> -> Func<'a, Task<'b>>
 
     /// <summary>Runs one call in a worker process.</summary>
     /// <param name="f">A function without captured state.</param>
@@ -114,7 +114,7 @@ type Processed =
     /// <exception cref="T:System.ArgumentNullException">When <c>values</c> or <c>body</c> is null.</exception>
     /// <exception cref="T:System.ArgumentOutOfRangeException">When <c>maxWorkers</c> is zero or negative.</exception>
     /// <exception cref="T:System.ArgumentException">When <c>body</c> captures state.</exception>
-    static member Fork: values: seq<'a> * body: Action<'a> * maxWorkers: int -> Task
+    static member internal Fork: values: seq<'a> * body: Action<'a> * maxWorkers: int -> Task
 
     /// The process ids of the live workers.
     member internal WorkerIds: int[]

@@ -28,7 +28,7 @@ module Processes =
     /// <exception cref="T:System.ArgumentNullException">When <c>f</c> is null.</exception>
     /// <exception cref="T:System.ArgumentException">When <c>f</c> captures state, is multicast, generic or
     /// generated at run time.</exception>
-    val processedFunc: f: Func<'a, 'b> -> Func<'a, Task<'b>>
+    val internal processedFunc: f: Func<'a, 'b> -> Func<'a, Task<'b>>
 
     /// <summary>
     /// Runs <c>body value</c> for each value in a child process of its own (the original's

@@ -125,6 +125,7 @@ type Waiting<'T>(tasks: seq<Task<'T>>) as this =
 
             registered.Add entry)
 
+    [<System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)>]
     member this.Start(work: CancellationToken -> Task<'T>) : Task<'T> =
         Guard.notNull "work" work
 
