@@ -65,6 +65,11 @@ type internal StopSignal
             if not (isNull deadline) then
                 deadline.CancelAfter timeout.Value
 
+    /// Starts the clock of a signal if there is one (an enumeration that nothing can stop has none).
+    static member ArmIfAny(signal: StopSignal) =
+        if not (isNull signal) then
+            signal.Arm()
+
     /// The deadline has passed.
     member _.TimedOut = not (isNull deadline) && deadline.IsCancellationRequested
 

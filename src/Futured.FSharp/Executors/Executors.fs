@@ -12,19 +12,6 @@ type IExecutor =
     [<System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)>]
     abstract Submit<'T> : work: (unit -> 'T) * cancellationToken: CancellationToken -> Task<'T>
 
-module internal Start =
-    /// Starts an asynchronous call, turning a synchronous throw or a null task into a faulted task.
-    let guarded (f: unit -> Task<'b>) : Task<'b> =
-        try
-            match f () with
-            | null ->
-                Task.FromException<'b>(
-                    InvalidOperationException "The asynchronous function returned null instead of a task."
-                )
-            | t -> t
-        with e ->
-            Task.FromException<'b> e
-
 /// The call of a `unit -> 'b` passed as a task's state: one delegate per result type, none per call.
 [<AbstractClass; Sealed>]
 type internal Thunk<'b> private () =
@@ -79,7 +66,11 @@ type Asynced(maxConcurrency: int) =
     [<System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)>]
     member _.Submit(f: unit -> Task<'b>, ?cancellationToken: CancellationToken) : Task<'b> =
         Guard.notNull "f" f
-        limiter.Run((fun () -> Start.guarded f), defaultArg cancellationToken CancellationToken.None)
+
+        limiter.Run(
+            (fun () -> Start.guarded Start.nullFromFunction f),
+            defaultArg cancellationToken CancellationToken.None
+        )
 
     interface IExecutor with
         member _.Submit(work, cancellationToken) =
@@ -110,4 +101,4 @@ module Executors =
 
     let asynced (f: 'a -> Task<'b>) : 'a -> Task<'b> =
         Guard.notNull "f" f
-        fun x -> Start.guarded (fun () -> f x)
+        fun x -> Start.guarded Start.nullFromFunction (fun () -> f x)

@@ -62,8 +62,7 @@ type internal TaskSetPass<'T>
         if stopped then
             ValueTask<bool> false
         else
-            if not (isNull stop) then
-                stop.Arm()
+            StopSignal.ArmIfAny stop
 
             if not (isNull stop) && stop.Cancelled then
                 stopped <- true

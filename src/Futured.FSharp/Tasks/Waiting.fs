@@ -130,12 +130,8 @@ type Waiting<'T>(tasks: seq<Task<'T>>) as this =
         Guard.notNull "work" work
 
         let started =
-            try
-                match work cancellation.Token with
-                | null -> Task.FromException<'T>(ArgumentNullException("work", "The work returned a null task."))
-                | t -> t
-            with e ->
-                Task.FromException<'T> e
+            Start.guarded (fun () -> ArgumentNullException("work", "The work returned a null task.")) (fun () ->
+                work cancellation.Token)
 
         this.Add started
         started

@@ -1,0 +1,215 @@
+namespace Futured.Internal
+
+open System
+open System.Collections.Generic
+open System.Threading
+open System.Threading.Tasks
+
+/// One pass over a plan. The consumer drives it: every MoveNextAsync first tops the window up from the input
+/// (InputPump), then takes the next result through the strategy chosen for the pass's order (Take): the head of
+/// a queue in order; the next completion from a channel as completed; or, for a plain as-completed pass over a
+/// sequence (no bound, nothing that can stop it), one Task.WhenEach over the fixed set of calls its first move
+/// starts.
+///
+/// How a pass ends. A faulted task (or a null one, or a call that throws) surfaces at its place and ends the
+/// pass. A failure of the input itself is the input's last element: every call already started is yielded
+/// first, then the failure. A deadline yields every result already available, then TimeoutException; a
+/// cancellation raises OperationCanceledException at once. Every stop (fault, deadline, cancellation, early
+/// DisposeAsync) cancels the token the asynchronous input was given, so its pending MoveNextAsync ends, and
+/// DisposeAsync waits for that move before disposing the input.
+[<Sealed>]
+type internal Pass<'a, 'b, 'r>(plan: Plan<'a, 'b, 'r>, consumerToken: CancellationToken) =
+    // A stop signal exists only when something can stop the pass from outside or an asynchronous input must
+    // be told to stop.
+    let stop =
+        if
+            StopSignal.CanStop(plan.Timeout, plan.CancellationToken, consumerToken)
+            || (match plan.Input with
+                | FromTaskSeq _ -> true
+                | FromSeq _ -> false)
+        then
+            new StopSignal(plan.Timeout, plan.Clock, plan.CancellationToken, consumerToken)
+        else
+            null
+
+    let token = if isNull stop then CancellationToken.None else stop.Token
+
+    let take: Take<'a, 'b> =
+        let known = plan.Input.KnownLength
+
+        if plan.Ordered then
+            TakeInOrder(
+                if plan.Window = Int32.MaxValue then known
+                elif known > 0 then min plan.Window known
+                else min plan.Window 1024
+            )
+        elif plan.Window = Int32.MaxValue && isNull stop then
+            TakeFixedSet(known)
+        else
+            TakeAsCompleted()
+
+    let input = InputPump<'a>(plan.Input, token)
+    let mutable stopped = false
+    let mutable disposed = false
+    let mutable current = Unchecked.defaultof<'r>
+
+    let timedOut () = not (isNull stop) && stop.TimedOut
+
+    let cancelled () = not (isNull stop) && stop.Cancelled
+
+    let stopping () = stopped || timedOut () || cancelled ()
+
+    let start (item: 'a) =
+        let work =
+            Start.guarded (fun () -> ArgumentNullException(plan.NullTaskParameter, plan.NullTaskMessage)) (fun () ->
+                plan.Start item)
+
+        take.Add(item, work)
+
+    /// Starts calls until the window is full, the input is exhausted or waits. start never throws: whatever
+    /// throws is the input's failure, and one protected region around the loop keeps the per-item path free
+    /// of exception handling.
+    let fill () =
+        input.Open()
+        let mutable item = Unchecked.defaultof<'a>
+
+        if input.TakeCompletedMove(stopping (), &item) then
+            start item
+
+        try
+            while not stopped
+                  && input.CanMove
+                  && take.InWindow < plan.Window
+                  && not (timedOut ())
+                  && not (cancelled ()) do
+                if input.Next(stopping (), &item) then
+                    start item
+        with e ->
+            input.Failed e
+
+        if input.Exhausted && not stopped then
+            take.InputEnded()
+
+    let abandon () =
+        if not stopped then
+            stopped <- true
+
+            // Ends the input's pending move and every wait of the pass.
+            if not (isNull stop) then
+                stop.Stop()
+
+            take.Abandon()
+            input.Abandon()
+
+    let fail (e: exn) : 'x =
+        abandon ()
+        Runtime.ExceptionServices.ExceptionDispatchInfo.Throw e
+        Unchecked.defaultof<'x>
+
+    /// Takes the next result into current if one is ready.
+    let tryTake () =
+        let mutable item = Unchecked.defaultof<'a>
+        let mutable work: Task<'b> = null
+
+        match take.TryTake(input.Exhausted, &item, &work) with
+        | Yielded ->
+            current <-
+                plan.Project
+                    item
+                    (if work.IsCompletedSuccessfully then
+                         work.Result
+                     else
+                         fail (Observe.faultOf work))
+
+            Yielded
+        | step -> step
+
+    let stopReason () : exn = stop.Error take.InWindow
+
+    /// The pass has yielded everything: it ends, with the input's failure if the input failed.
+    let ended () =
+        if stopped || isNull input.Fault then
+            false
+        else
+            fail input.Fault
+
+    let slowMove () : Task<bool> =
+        task {
+            try
+                let mutable outcome = Pending
+
+                while outcome.IsPending do
+                    match take.Wait(input.PendingMove, token) with
+                    | OnMove move ->
+                        let! moved = move.ConfigureAwait(false)
+                        take.Moved moved
+                    | OnTask progress -> do! progress.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing)
+
+                    // Disposed while this move waited: the pass has ended.
+                    if stopped then
+                        outcome <- Finished
+                    else
+                        if cancelled () then
+                            fail (stopReason ())
+
+                        fill ()
+                        outcome <- tryTake ()
+
+                        // Past the deadline, a result that is already there is still taken first.
+                        if outcome.IsPending && timedOut () then
+                            fail (stopReason ())
+
+                return if outcome.IsFinished then ended () else true
+            with e ->
+                // Whatever went wrong (also a failure while filling from the input) stops the pass.
+                return fail e
+        }
+
+    member _.Current = current
+
+    member _.MoveNextAsync() : ValueTask<bool> =
+        if stopped then
+            ValueTask<bool> false
+        else
+            try
+                StopSignal.ArmIfAny stop
+
+                if cancelled () then
+                    fail (stopReason ())
+
+                fill ()
+
+                match tryTake () with
+                | Yielded -> ValueTask<bool> true
+                | Finished -> ValueTask<bool>(ended ())
+                | Pending when timedOut () -> fail (stopReason ())
+                | Pending -> ValueTask<bool>(slowMove ())
+            with e ->
+                abandon ()
+                ValueTask<bool>(Task.FromException<bool> e)
+
+    member _.DisposeAsync() : ValueTask =
+        if disposed then
+            ValueTask()
+        else
+            disposed <- true
+            // Stops the pass if it still runs; either way the input's pending move has been told to end.
+            abandon ()
+
+            input.Close(fun () ->
+                if not (isNull stop) then
+                    stop.Dispose()
+
+                take.Dispose())
+
+    interface IAsyncEnumerator<'r> with
+        member this.Current = this.Current
+        member this.MoveNextAsync() = this.MoveNextAsync()
+        member this.DisposeAsync() = this.DisposeAsync()
+
+/// A cold sequence: every enumeration runs the plan anew.
+[<Sealed>]
+type internal Stream<'a, 'b, 'r>(plan: Plan<'a, 'b, 'r>) =
+    interface IAsyncEnumerable<'r> with
+        member _.GetAsyncEnumerator(cancellationToken) =
+            new Pass<'a, 'b, 'r>(plan, cancellationToken)
