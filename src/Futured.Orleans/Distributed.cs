@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Futured.Distribution;
 using Futured.Internal;
 using Microsoft.FSharp.Core;
@@ -30,8 +31,10 @@ namespace Futured;
 /// naming the silo. So a call whose silo dies faults within about 10 seconds (1 + 2 × (3 + 1)), and sooner when the
 /// silo's connection is refused at once, as for a killed process. The slot is then re-created on a silo that
 /// remains, and the lost silo is avoided for the executor's later calls. A call the cluster could not deliver at all
-/// (Orleans rejected the message: its gateway or target silo had just died) never ran, and is sent again up to 3
-/// times, a quarter second more apart each time, before it faults with that rejection.</para>
+/// (Orleans rejected the message: its gateway, target silo or the silo holding its directory entry had just died)
+/// never ran, and is sent again, a quarter second more apart each time (at most 2 seconds apart), for up to 45 seconds
+/// from its first send, before it faults with that rejection: long enough for the cluster's membership to declare a
+/// dead silo dead with Orleans' default failure detection, after which the call goes to a silo that remains.</para>
 /// <para><b>Cancellation.</b> Cancelling a queued call removes it from the queue. Cancelling a running call cancels
 /// the task at once and cancels the call on its silo: a function that takes a <see cref="CancellationToken"/> receives
 /// one that is then cancelled. A call may run as long as it needs (the runtime's response timeout is set to a year).</para>
@@ -51,8 +54,11 @@ public sealed class Distributed : IExecutor, IAsyncDisposable, IDisposable
     /// <summary>How many probes may find the call not yet started on a live slot before it is taken as lost.</summary>
     internal const int UnseenProbesAllowed = 3;
 
-    /// <summary>How many times a call the cluster could not deliver is sent.</summary>
-    internal const int SendAttempts = 4;
+    /// <summary>How long a call the cluster could not deliver is sent again, from its first send.</summary>
+    internal static readonly TimeSpan ResendWindow = TimeSpan.FromSeconds(45);
+
+    /// <summary>The longest pause between two sends of a call the cluster could not deliver.</summary>
+    internal static readonly TimeSpan LongestResendPause = TimeSpan.FromSeconds(2);
 
     internal static readonly AsyncLocal<string?> Current = new();
 
@@ -194,6 +200,7 @@ public sealed class Distributed : IExecutor, IAsyncDisposable, IDisposable
         CallReply reply;
         try
         {
+            var firstSend = Stopwatch.GetTimestamp();
             for (var attempt = 1; ; attempt++)
             {
                 try
@@ -201,12 +208,15 @@ public sealed class Distributed : IExecutor, IAsyncDisposable, IDisposable
                     reply = await Execute(slot, function, argument, cancellationToken).ConfigureAwait(false);
                     break;
                 }
-                catch (OrleansMessageRejectionException) when (attempt < SendAttempts && !cancellationToken.IsCancellationRequested)
+                catch (OrleansMessageRejectionException)
+                    when (Stopwatch.GetElapsedTime(firstSend) < ResendWindow && !cancellationToken.IsCancellationRequested)
                 {
-                    // The cluster could not deliver the call (a gateway or silo that just died): it never ran, so it
-                    // is sent again, to a fresh slot, once the client has had a moment to drop the dead connection.
+                    // The cluster could not deliver the call (a gateway or silo that just died, and until membership
+                    // declares it dead, lookups that still lead to it): it never ran, so it is sent again, to a fresh
+                    // slot, once the client has had a moment to drop the dead connection.
                     slot.Generation++;
-                    await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt), cancellationToken).ConfigureAwait(false);
+                    var pause = TimeSpan.FromMilliseconds(Math.Min(250.0 * attempt, LongestResendPause.TotalMilliseconds));
+                    await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
                 }
             }
         }
