@@ -21,22 +21,6 @@ let private startCluster () =
     cluster.DeployAsync().GetAwaiter().GetResult()
     cluster
 
-let private drain (xs: Collections.Generic.IAsyncEnumerable<int>) =
-    task {
-        let e = xs.GetAsyncEnumerator()
-        let mutable total = 0
-        let! first = e.MoveNextAsync()
-        let mutable go = first
-
-        while go do
-            total <- total + e.Current
-            let! moved = e.MoveNextAsync()
-            go <- moved
-
-        do! e.DisposeAsync()
-        return total
-    }
-
 [<Literal>]
 let Sequential = 200
 
@@ -132,26 +116,26 @@ type DistributedMap() =
 
     [<Benchmark(Baseline = true, OperationsPerInvoke = Calls)>]
     member _.MapOverDirectGrains() =
-        (drain (
-            Futured.mapWith
+        (Drain.sumBy
+            id
+            (Futured.mapWith
                 { MapOptions.Default with
                     MaxConcurrency = Some 16
                 }
                 direct
-                (seq { 1..Calls })
-        ))
+                (seq { 1..Calls })))
             .GetAwaiter()
             .GetResult()
 
     [<Benchmark(OperationsPerInvoke = Calls)>]
     member _.MapOverDistributed() =
-        (drain (
-            Futured.mapWith
+        (Drain.sumBy
+            id
+            (Futured.mapWith
                 { MapOptions.Default with
                     MaxConcurrency = Some 16
                 }
                 call
-                (seq { 1..Calls })
-        ))
+                (seq { 1..Calls })))
             .GetAwaiter()
             .GetResult()

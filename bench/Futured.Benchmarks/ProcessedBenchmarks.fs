@@ -18,23 +18,6 @@ let spin (n: int) =
 
     acc
 
-/// Drains an asynchronous sequence, summing it.
-let private sum (xs: Collections.Generic.IAsyncEnumerable<int>) =
-    task {
-        let e = xs.GetAsyncEnumerator()
-        let mutable total = 0
-        let! first = e.MoveNextAsync()
-        let mutable go = first
-
-        while go do
-            total <- total + e.Current
-            let! moved = e.MoveNextAsync()
-            go <- moved
-
-        do! e.DisposeAsync()
-        return total
-    }
-
 [<Literal>]
 let Calls = 2000
 
@@ -65,7 +48,7 @@ type ProcessedMap() =
 
     [<Benchmark(OperationsPerInvoke = Calls)>]
     member _.MapOverTwoWorkers() =
-        (sum (Futured.map call (seq { 1..Calls }))).GetAwaiter().GetResult()
+        (Drain.sumBy id (Futured.map call (seq { 1..Calls }))).GetAwaiter().GetResult()
 
 /// CPU-bound work spread over 2 worker processes beside the same work on one thread.
 [<MemoryDiagnoser>]

@@ -7,16 +7,6 @@ open global.Futured
 open Futured.Tests.Support
 open Futured.Orleans.Tests.Remote
 
-/// What became of one call: its silo's result, or the exception that faulted it.
-let private outcome (call: Task<string>) : Task<Result<string, exn>> =
-    task {
-        try
-            let! silo = call
-            return Ok silo
-        with e ->
-            return Error e
-    }
-
 [<Tests>]
 let tests =
     testSequenced

@@ -101,16 +101,6 @@ type private Child(fileName: string, arguments: string list) =
                 this.WaitForExit() |> ignore
                 proc.Dispose()
 
-/// What became of one call.
-let private outcome (call: Task<Placement>) : Task<Result<Placement, exn>> =
-    task {
-        try
-            let! placement = call
-            return Ok placement
-        with e ->
-            return Error e
-    }
-
 [<Tests>]
 let tests =
     testSequenced

@@ -293,3 +293,13 @@ type TrackedInput<'T>(source: IAsyncEnumerable<'T>) =
                     this.Disposed()
                     inner.DisposeAsync()
             }
+
+/// What became of one call: its result, or the exception that faulted it (never raised here).
+let outcome (call: Task<'T>) : Task<Result<'T, exn>> =
+    task {
+        try
+            let! result = call
+            return Ok result
+        with e ->
+            return Error e
+    }
