@@ -316,13 +316,14 @@ await using (var workers = new Processed(2))
         Check("a lambda with captured state is refused", true, e.Message.Contains("captured state", StringComparison.Ordinal));
     }
 }
-var forkedFile = Path.Combine(Path.GetTempPath(), $"futured-forked-{Guid.NewGuid():N}");
+// Each child writes a file of its own: appends to one file from several processes can overwrite each other.
+var forkedFolder = Directory.CreateTempSubdirectory("futured-forked-").FullName;
 await Futures.Forked(
-    Enumerable.Range(0, 4).Select(i => new ForkJob(forkedFile, i)),
-    static job => File.AppendAllText(job.Path, $"{job.Index}\n"),
+    Enumerable.Range(0, 4).Select(i => new ForkJob(forkedFolder, i)),
+    static job => File.WriteAllText(Path.Combine(job.Path, $"{job.Index}"), ""),
     maxWorkers: 2);
-CheckSequence("Forked", [0, 1, 2, 3], File.ReadAllLines(forkedFile).Select(int.Parse).Order());
-File.Delete(forkedFile);
+CheckSequence("Forked", [0, 1, 2, 3], Directory.GetFiles(forkedFolder).Select(file => int.Parse(Path.GetFileName(file))).Order());
+Directory.Delete(forkedFolder, recursive: true);
 
 // The README's C# snippets, with what they print checked.
 CheckSequence("README: wrapping functions", ["49 1024"], await ReadmeExamples.Capture(ReadmeExamples.WrappingFunctions));

@@ -469,21 +469,26 @@ let tests =
             testTask "Futures.Forked runs the body for each value in child processes"
             <| fun () ->
                 task {
-                    let file =
-                        IO.Path.Combine(IO.Path.GetTempPath(), $"futured-facade-{Guid.NewGuid():N}")
+                    // A file per child: appends to one file from several processes can overwrite each other.
+                    let folder = IO.Directory.CreateTempSubdirectory("futured-facade-").FullName
 
                     try
                         do!
                             Futures.Forked(
-                                [ for i in 0..2 -> file, i ],
-                                Action<string * int>(fun (path, i) -> IO.File.AppendAllText(path, $"{i}\n")),
+                                [ for i in 0..2 -> folder, i ],
+                                Action<string * int>(fun (path, i) ->
+                                    IO.File.WriteAllText(IO.Path.Combine(path, string i), "")),
                                 2
                             )
 
-                        let lines = IO.File.ReadAllLines file |> Array.map int |> Array.sort
-                        Expect.equal lines [| 0; 1; 2 |] "every body ran"
+                        let names =
+                            IO.Directory.GetFiles folder
+                            |> Array.map (IO.Path.GetFileName >> int)
+                            |> Array.sort
+
+                        Expect.equal names [| 0; 1; 2 |] "every body ran"
                     finally
-                        IO.File.Delete file
+                        IO.Directory.Delete(folder, true)
                 }
 
             test "every facade member refuses null arguments, naming the parameter" {

@@ -11,9 +11,11 @@ type Point = { X: int; Y: string }
 
 let double (x: int) = x * 2
 let mirror (p: Point) = { X = p.X * 10; Y = p.Y + "!" }
-let append (path: string, i: int) = File.AppendAllText(path, $"{i}\n")
+// Each child writes a file of its own: appends to one file from several processes can overwrite each other.
+let mark (folder: string, i: int) =
+    File.WriteAllText(Path.Combine(folder, string i), "")
 
-let example (file: string) =
+let example (folder: string) =
     task {
         // Up to 2 long-lived worker processes, started on demand.
         use pool = new Processed(2)
@@ -33,8 +35,8 @@ let example (file: string) =
         // The shared pool (one worker per processor), the original's `processed`.
         let! b = processed double 5 // 10
         // One child process per value, at most 2 at once, values taken lazily.
-        do! forked 2 append [ for i in 0..5 -> file, i ]
-        return a, p, List.ofArray doubled, inOrder, b, File.ReadAllLines file
+        do! forked 2 mark [ for i in 0..5 -> folder, i ]
+        return a, p, List.ofArray doubled, inOrder, b, Directory.GetFiles folder |> Array.map Path.GetFileName
     }
 
 [<Tests>]
@@ -42,8 +44,8 @@ let tests =
     testTask "processes: the README example runs and gives the results it states"
     <| fun () ->
         task {
-            let file = Path.Combine(Processed.tempDir (), "out")
-            let! a, p, doubled, inOrder, b, lines = example file
+            let folder = Directory.CreateTempSubdirectory("futured-readme-").FullName
+            let! a, p, doubled, inOrder, b, lines = example folder
             Expect.equal a 42 "a"
             Expect.equal p { X = 40; Y = "p!" } "p"
             Expect.equal doubled [ for i in 1..10 -> i * 2 ] "doubled"
