@@ -21,6 +21,7 @@ PAGES = [
     ("task-sets-and-waiting.md", "Task sets and waiting scopes", ["Task sets", "Waiting scopes"]),
     ("commands.md", "Commands", ["Commands"]),
     ("worker-processes.md", "Worker processes: `processed` and `forked`", ["Worker processes"]),
+    ("scaling-out.md", "Scaling out: `Distributed` on an Orleans cluster", ["Scaling out"]),
     ("decorated.md", "`decorated`: an asynchronous interface over a synchronous class", ["`decorated`"]),
     ("csharp.md", "C#: the packages and the facade", ["Packages"]),
     ("performance.md", "Performance", ["Performance"]),
