@@ -165,6 +165,23 @@ let survives (write: string -> int) (expected: int) : Task =
             Expect.equal after before "the same worker served every call"
         })
 
+/// Waits until every grandchild whose pid the file lists is gone.
+let grandchildrenGone (pidFile: string) : Task =
+    task {
+        for holder in pidsIn pidFile do
+            do! eventually $"the grandchild {holder} is gone" (fun () -> not (alive holder))
+    }
+
+/// Kills any grandchild that a failed test left behind.
+let killLeftovers (pidFile: string) =
+    for holder in pidsIn pidFile do
+        if alive holder then
+            try
+                use p = Process.GetProcessById holder
+                p.Kill()
+            with _ ->
+                ()
+
 [<Tests>]
 let tests =
     testSequenced
@@ -227,16 +244,9 @@ let tests =
                                         do! laterCallsWork pool
                                     })
 
-                            for sleeper in pidsIn pidFile do
-                                do! eventually $"the grandchild {sleeper} is gone" (fun () -> not (alive sleeper))
+                            do! grandchildrenGone pidFile
                         finally
-                            for sleeper in pidsIn pidFile do
-                                if alive sleeper then
-                                    try
-                                        use p = Process.GetProcessById sleeper
-                                        p.Kill()
-                                    with _ ->
-                                        ()
+                            killLeftovers pidFile
                     }
 
             testTask "an exception whose Message getter throws arrives as RemoteException naming its type"
@@ -297,16 +307,9 @@ let tests =
                                     do! laterCallsWork pool
                                 })
 
-                        for holder in pidsIn pidFile do
-                            do! eventually $"the grandchild {holder} is gone" (fun () -> not (alive holder))
+                        do! grandchildrenGone pidFile
                     finally
-                        for holder in pidsIn pidFile do
-                            if alive holder then
-                                try
-                                    use p = Process.GetProcessById holder
-                                    p.Kill()
-                                with _ ->
-                                    ()
+                        killLeftovers pidFile
                 }
 
             test
