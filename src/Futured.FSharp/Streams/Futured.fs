@@ -48,7 +48,7 @@ module Futured =
 
     let private tasksOf ordered options (tasks: seq<Task<'T>>) =
         Guard.notNull "tasks" tasks
-        stream options ordered (nullInInput "tasks") (FromSeq tasks) id keep
+        stream options ordered (nullInInput "tasks") (FromSeq tasks) (Plain id) keep
 
     let results tasks = tasksOf true MapOptions.Default tasks
 
@@ -68,44 +68,78 @@ module Futured =
     let asCompletedWith options tasks =
         tasksOf false { options with MaxConcurrency = None } tasks
 
-    let mapWith options (f: 'a -> Task<'b>) (xs: seq<'a>) =
+    /// One function of the map family: checks the function and the input, then streams calls of the function.
+    let private mapping options ordered (f: obj) (call: Call<'a, 'b>) (input: Input<'a>) inputParameter project =
         Guard.notNull "f" f
-        Guard.notNull "xs" xs
-        stream options true nullFromFunction (FromSeq xs) f keep
+
+        match input with
+        | FromSeq xs -> Guard.notNull inputParameter xs
+        | FromTaskSeq xs -> Guard.notNull inputParameter xs
+
+        stream options ordered nullFromFunction input call project
+
+    let mapWith options (f: 'a -> Task<'b>) (xs: seq<'a>) =
+        mapping options true f (Plain f) (FromSeq xs) "xs" keep
 
     let map f xs = mapWith MapOptions.Default f xs
 
     let mapFrom options (f: 'a -> Task<'b>) (xs: TaskSeq<'a>) =
-        Guard.notNull "f" f
-        Guard.notNull "xs" xs
-        stream options true nullFromFunction (FromTaskSeq xs) f keep
+        mapping options true f (Plain f) (FromTaskSeq xs) "xs" keep
 
     let mapZipWith options (f: 'a -> Task<'b>) (xs: seq<'a>) =
-        Guard.notNull "f" f
-        Guard.notNull "xs" xs
-        stream options false nullFromFunction (FromSeq xs) f pair
+        mapping options false f (Plain f) (FromSeq xs) "xs" pair
 
     let mapZip f xs = mapZipWith MapOptions.Default f xs
 
     let mapZipFrom options (f: 'a -> Task<'b>) (xs: TaskSeq<'a>) =
-        Guard.notNull "f" f
-        Guard.notNull "xs" xs
-        stream options false nullFromFunction (FromTaskSeq xs) f pair
+        mapping options false f (Plain f) (FromTaskSeq xs) "xs" pair
+
+    let mapCancellableWith options (f: 'a -> CancellationToken -> Task<'b>) (xs: seq<'a>) =
+        mapping options true f (WithToken f) (FromSeq xs) "xs" keep
+
+    let mapCancellable f xs =
+        mapCancellableWith MapOptions.Default f xs
+
+    let mapCancellableFrom options (f: 'a -> CancellationToken -> Task<'b>) (xs: TaskSeq<'a>) =
+        mapping options true f (WithToken f) (FromTaskSeq xs) "xs" keep
+
+    let mapZipCancellableWith options (f: 'a -> CancellationToken -> Task<'b>) (xs: seq<'a>) =
+        mapping options false f (WithToken f) (FromSeq xs) "xs" pair
+
+    let mapZipCancellable f xs =
+        mapZipCancellableWith MapOptions.Default f xs
+
+    let mapZipCancellableFrom options (f: 'a -> CancellationToken -> Task<'b>) (xs: TaskSeq<'a>) =
+        mapping options false f (WithToken f) (FromTaskSeq xs) "xs" pair
+
+    /// A null pair stands for a null input.
+    let private nullPair () =
+        raise (ArgumentNullException("pairs", "The sequence holds a null pair."))
 
     let starmapWith options (f: 'a -> 'b -> Task<'c>) (pairs: seq<'a * 'b>) =
-        Guard.notNull "f" f
-        Guard.notNull "pairs" pairs
-
         let call (pair: 'a * 'b) =
             if isNull (box pair) then
-                raise (ArgumentNullException("pairs", "The sequence holds a null pair."))
+                nullPair ()
 
             let a, b = pair
             f a b
 
-        stream options true nullFromFunction (FromSeq pairs) call keep
+        mapping options true f (Plain call) (FromSeq pairs) "pairs" keep
 
     let starmap f pairs = starmapWith MapOptions.Default f pairs
+
+    let starmapCancellableWith options (f: 'a -> 'b -> CancellationToken -> Task<'c>) (pairs: seq<'a * 'b>) =
+        let call (pair: 'a * 'b) token =
+            if isNull (box pair) then
+                nullPair ()
+
+            let a, b = pair
+            f a b token
+
+        mapping options true f (WithToken call) (FromSeq pairs) "pairs" keep
+
+    let starmapCancellable f pairs =
+        starmapCancellableWith MapOptions.Default f pairs
 
     let itemsWith options (pairs: seq<'k * Task<'v>>) =
         Guard.notNull "pairs" pairs
@@ -119,7 +153,7 @@ module Futured =
             false
             (nullInInput "pairs")
             (FromSeq pairs)
-            taskOf
+            (Plain taskOf)
             (fun (key, _) value -> (key, value))
 
     let items pairs = itemsWith MapOptions.Default pairs

@@ -29,8 +29,14 @@ open System.Threading.Tasks
 /// <para>After a deadline, a cancellation, a fault or an early <c>DisposeAsync</c> no further call starts,
 /// every abandoned task's fault is observed, and the token an asynchronous input was enumerated with is
 /// cancelled, so its pending <c>MoveNextAsync</c> ends. <c>DisposeAsync</c> then completes once that move has
-/// ended and the input has been disposed (an input that ignores its token delays it until its next item);
-/// it does not wait for calls already running, which the stream cannot stop.</para>
+/// ended and the input has been disposed (an input that ignores its token delays it until its next item).
+/// The plain functions (<c>map</c>, <c>mapZip</c>, <c>starmap</c>) cannot stop a call that runs, and
+/// <c>DisposeAsync</c> does not wait for one. The <c>Cancellable</c> forms (<c>mapCancellable</c>,
+/// <c>mapZipCancellable</c>, <c>starmapCancellable</c>) give every call the stream's token, cancelled on any of
+/// these stops (at the deadline itself, not at the next <c>MoveNextAsync</c>); a call that ends in
+/// <see cref="T:System.OperationCanceledException"/> after the deadline or a cancellation stands for the stop
+/// (TimeoutException or OperationCanceledException as above), and <c>DisposeAsync</c> completes once every call
+/// has finished (a call that ignores its token delays it until it returns).</para>
 /// </remarks>
 [<RequireQualifiedAccess>]
 [<CompilationRepresentation(CompilationRepresentationFlags.ModuleSuffix)>]
@@ -184,6 +190,123 @@ module Futured =
     /// or <c>Timeout</c> is negative (other than <see cref="F:System.Threading.Timeout.InfiniteTimeSpan"/>) or beyond
     /// the timer limit of about 49.7 days, such as <see cref="F:System.TimeSpan.MaxValue"/>.</exception>
     val starmapWith: options: MapOptions -> f: ('a -> 'b -> Task<'c>) -> pairs: seq<'a * 'b> -> TaskSeq<'c>
+
+    /// <summary>Like <c>map</c>, for a function that takes a <see cref="T:System.Threading.CancellationToken"/>: every
+    /// call gets the stream's token, so a stop (deadline, cancellation, fault, early <c>DisposeAsync</c>) reaches
+    /// the calls that run, and <c>DisposeAsync</c> completes once they have finished. Pass any token-taking call:
+    /// <c>HttpClient</c> methods, <c>Command.withCancellation</c>, an executor's <c>Submit</c> or
+    /// <c>WrapCancellable</c>.</summary>
+    /// <param name="f">A task-returning function of an input and a token; the token is cancelled when the stream
+    /// stops (deadline, cancellation, fault, early <c>DisposeAsync</c>).</param>
+    /// <param name="xs">The inputs.</param>
+    /// <returns>The results, in input order.</returns>
+    /// <exception cref="T:System.ArgumentNullException">When <c>f</c> or <c>xs</c> is null; at its place in the
+    /// stream, naming <c>f</c>, when <c>f</c> returns a null task.</exception>
+    val mapCancellable: f: ('a -> System.Threading.CancellationToken -> Task<'b>) -> xs: seq<'a> -> TaskSeq<'b>
+
+    /// <summary>Like <c>mapWith</c>, for a function that takes the stream's token (see <c>mapCancellable</c>);
+    /// the deadline and the options' token cancel it where the calls run.</summary>
+    /// <param name="options">The options; <c>Order = None</c> means in order.</param>
+    /// <param name="f">A task-returning function of an input and a token; the token is cancelled when the stream
+    /// stops (deadline, cancellation, fault, early <c>DisposeAsync</c>).</param>
+    /// <param name="xs">The inputs; may be endless when <c>MaxConcurrency</c> is set.</param>
+    /// <returns>The results.</returns>
+    /// <exception cref="T:System.ArgumentNullException">When <c>f</c> or <c>xs</c> is null; at its place in the
+    /// stream, naming <c>f</c>, when <c>f</c> returns a null task.</exception>
+    /// <exception cref="T:System.ArgumentOutOfRangeException">(naming <c>options</c>) When <c>MaxConcurrency</c> ≤ 0,
+    /// or <c>Timeout</c> is negative (other than <see cref="F:System.Threading.Timeout.InfiniteTimeSpan"/>) or beyond
+    /// the timer limit of about 49.7 days, such as <see cref="F:System.TimeSpan.MaxValue"/>.</exception>
+    val mapCancellableWith:
+        options: MapOptions -> f: ('a -> System.Threading.CancellationToken -> Task<'b>) -> xs: seq<'a> -> TaskSeq<'b>
+
+    /// <summary>Like <c>mapFrom</c>, for a function that takes the stream's token (see <c>mapCancellable</c>).</summary>
+    /// <param name="options">The options; <c>Order = None</c> means in order.</param>
+    /// <param name="f">A task-returning function of an input and a token; the token is cancelled when the stream
+    /// stops (deadline, cancellation, fault, early <c>DisposeAsync</c>).</param>
+    /// <param name="xs">The inputs; enumerated with the same token.</param>
+    /// <returns>The results.</returns>
+    /// <exception cref="T:System.ArgumentNullException">When <c>f</c> or <c>xs</c> is null; at its place in the
+    /// stream, naming <c>f</c>, when <c>f</c> returns a null task.</exception>
+    /// <exception cref="T:System.ArgumentOutOfRangeException">(naming <c>options</c>) When <c>MaxConcurrency</c> ≤ 0,
+    /// or <c>Timeout</c> is negative (other than <see cref="F:System.Threading.Timeout.InfiniteTimeSpan"/>) or beyond
+    /// the timer limit of about 49.7 days, such as <see cref="F:System.TimeSpan.MaxValue"/>.</exception>
+    val mapCancellableFrom:
+        options: MapOptions ->
+        f: ('a -> System.Threading.CancellationToken -> Task<'b>) ->
+        xs: TaskSeq<'a> ->
+            TaskSeq<'b>
+
+    /// <summary>Like <c>mapZip</c>, for a function that takes the stream's token (see <c>mapCancellable</c>).</summary>
+    /// <param name="f">A task-returning function of an input and a token; the token is cancelled when the stream
+    /// stops (deadline, cancellation, fault, early <c>DisposeAsync</c>).</param>
+    /// <param name="xs">The inputs.</param>
+    /// <returns>Each input paired with its own result, in completion order.</returns>
+    /// <exception cref="T:System.ArgumentNullException">When <c>f</c> or <c>xs</c> is null; at its place in the
+    /// stream, naming <c>f</c>, when <c>f</c> returns a null task.</exception>
+    val mapZipCancellable: f: ('a -> System.Threading.CancellationToken -> Task<'b>) -> xs: seq<'a> -> TaskSeq<'a * 'b>
+
+    /// <summary>Like <c>mapZipWith</c>, for a function that takes the stream's token (see <c>mapCancellable</c>).</summary>
+    /// <param name="options">The options; <c>Order = None</c> means as completed.</param>
+    /// <param name="f">A task-returning function of an input and a token; the token is cancelled when the stream
+    /// stops (deadline, cancellation, fault, early <c>DisposeAsync</c>).</param>
+    /// <param name="xs">The inputs.</param>
+    /// <returns>Each input paired with its own result.</returns>
+    /// <exception cref="T:System.ArgumentNullException">When <c>f</c> or <c>xs</c> is null; at its place in the
+    /// stream, naming <c>f</c>, when <c>f</c> returns a null task.</exception>
+    /// <exception cref="T:System.ArgumentOutOfRangeException">(naming <c>options</c>) When <c>MaxConcurrency</c> ≤ 0,
+    /// or <c>Timeout</c> is negative (other than <see cref="F:System.Threading.Timeout.InfiniteTimeSpan"/>) or beyond
+    /// the timer limit of about 49.7 days, such as <see cref="F:System.TimeSpan.MaxValue"/>.</exception>
+    val mapZipCancellableWith:
+        options: MapOptions ->
+        f: ('a -> System.Threading.CancellationToken -> Task<'b>) ->
+        xs: seq<'a> ->
+            TaskSeq<'a * 'b>
+
+    /// <summary>Like <c>mapZipFrom</c>, for a function that takes the stream's token (see <c>mapCancellable</c>).</summary>
+    /// <param name="options">The options; <c>Order = None</c> means as completed.</param>
+    /// <param name="f">A task-returning function of an input and a token; the token is cancelled when the stream
+    /// stops (deadline, cancellation, fault, early <c>DisposeAsync</c>).</param>
+    /// <param name="xs">The inputs; enumerated with the same token.</param>
+    /// <returns>Each input paired with its own result.</returns>
+    /// <exception cref="T:System.ArgumentNullException">When <c>f</c> or <c>xs</c> is null; at its place in the
+    /// stream, naming <c>f</c>, when <c>f</c> returns a null task.</exception>
+    /// <exception cref="T:System.ArgumentOutOfRangeException">(naming <c>options</c>) When <c>MaxConcurrency</c> ≤ 0,
+    /// or <c>Timeout</c> is negative (other than <see cref="F:System.Threading.Timeout.InfiniteTimeSpan"/>) or beyond
+    /// the timer limit of about 49.7 days, such as <see cref="F:System.TimeSpan.MaxValue"/>.</exception>
+    val mapZipCancellableFrom:
+        options: MapOptions ->
+        f: ('a -> System.Threading.CancellationToken -> Task<'b>) ->
+        xs: TaskSeq<'a> ->
+            TaskSeq<'a * 'b>
+
+    /// <summary>Like <c>starmap</c>, for a function that takes the stream's token last (see
+    /// <c>mapCancellable</c>).</summary>
+    /// <param name="f">A curried task-returning function of two arguments and a token, cancelled when the stream
+    /// stops.</param>
+    /// <param name="pairs">The argument pairs.</param>
+    /// <returns>The results, in input order.</returns>
+    /// <exception cref="T:System.ArgumentNullException">When <c>f</c> or <c>pairs</c> is null; at its place in the
+    /// stream when <c>f</c> returns a null task (naming <c>f</c>) or a pair is null (naming <c>pairs</c>).</exception>
+    val starmapCancellable:
+        f: ('a -> 'b -> System.Threading.CancellationToken -> Task<'c>) -> pairs: seq<'a * 'b> -> TaskSeq<'c>
+
+    /// <summary>Like <c>starmapWith</c>, for a function that takes the stream's token last (see
+    /// <c>mapCancellable</c>).</summary>
+    /// <param name="options">The options; <c>Order = None</c> means in order.</param>
+    /// <param name="f">A curried task-returning function of two arguments and a token, cancelled when the stream
+    /// stops.</param>
+    /// <param name="pairs">The argument pairs.</param>
+    /// <returns>The results.</returns>
+    /// <exception cref="T:System.ArgumentNullException">When <c>f</c> or <c>pairs</c> is null; at its place in the
+    /// stream when <c>f</c> returns a null task (naming <c>f</c>) or a pair is null (naming <c>pairs</c>).</exception>
+    /// <exception cref="T:System.ArgumentOutOfRangeException">(naming <c>options</c>) When <c>MaxConcurrency</c> ≤ 0,
+    /// or <c>Timeout</c> is negative (other than <see cref="F:System.Threading.Timeout.InfiniteTimeSpan"/>) or beyond
+    /// the timer limit of about 49.7 days, such as <see cref="F:System.TimeSpan.MaxValue"/>.</exception>
+    val starmapCancellableWith:
+        options: MapOptions ->
+        f: ('a -> 'b -> System.Threading.CancellationToken -> Task<'c>) ->
+        pairs: seq<'a * 'b> ->
+            TaskSeq<'c>
 
     /// <summary>Yields (key, result) pairs of keyed running tasks as they complete.</summary>
     /// <param name="pairs">Keys with their running tasks.</param>

@@ -36,8 +36,9 @@ type MapOptions =
         /// the stream is made, with ArgumentOutOfRangeException naming options.</summary>
         MaxConcurrency: int option
         /// <summary>Stops the enumeration: no further call starts and MoveNextAsync throws
-        /// OperationCanceledException. Calls already started are not interrupted; an asynchronous input's
-        /// pending MoveNextAsync is cancelled.</summary>
+        /// OperationCanceledException. An asynchronous input's pending MoveNextAsync is cancelled; calls already
+        /// started are cancelled where they run when the function takes a token (<c>mapCancellable</c> and the other
+        /// <c>Cancellable</c> forms), and are not interrupted otherwise.</summary>
         CancellationToken: CancellationToken
     }
 

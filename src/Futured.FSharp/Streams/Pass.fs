@@ -16,7 +16,9 @@ open System.Threading.Tasks
 /// first, then the failure. A deadline yields every result already available, then TimeoutException; a
 /// cancellation raises OperationCanceledException at once. Every stop (fault, deadline, cancellation, early
 /// DisposeAsync) cancels the token the asynchronous input was given, so its pending MoveNextAsync ends, and
-/// DisposeAsync waits for that move before disposing the input.
+/// DisposeAsync waits for that move before disposing the input. A plan whose calls take a token (WithToken) gets the
+/// same token for every call, so a stop reaches the running calls too, and DisposeAsync then also waits until every
+/// call has finished.
 [<Sealed>]
 type internal Pass<'a, 'b, 'r>(plan: Plan<'a, 'b, 'r>, consumerToken: CancellationToken) =
     // A stop signal exists only when something can stop the pass from outside or an asynchronous input must
@@ -27,6 +29,9 @@ type internal Pass<'a, 'b, 'r>(plan: Plan<'a, 'b, 'r>, consumerToken: Cancellati
             || (match plan.Input with
                 | FromTaskSeq _ -> true
                 | FromSeq _ -> false)
+            || (match plan.Start with
+                | WithToken _ -> true
+                | Plain _ -> false)
         then
             new StopSignal(plan.Timeout, plan.Clock, plan.CancellationToken, consumerToken)
         else
@@ -49,6 +54,13 @@ type internal Pass<'a, 'b, 'r>(plan: Plan<'a, 'b, 'r>, consumerToken: Cancellati
             TakeAsCompleted()
 
     let input = InputPump<'a>(plan.Input, token)
+
+    // The calls that were given the token, so that DisposeAsync can wait for them.
+    let running =
+        match plan.Start with
+        | WithToken _ -> RunningCalls()
+        | Plain _ -> null
+
     let mutable stopped = false
     let mutable disposed = false
     let mutable current = Unchecked.defaultof<'r>
@@ -62,7 +74,12 @@ type internal Pass<'a, 'b, 'r>(plan: Plan<'a, 'b, 'r>, consumerToken: Cancellati
     let start (item: 'a) =
         let work =
             Start.guarded (fun () -> ArgumentNullException(plan.NullTaskParameter, plan.NullTaskMessage)) (fun () ->
-                plan.Start item)
+                match plan.Start with
+                | Plain f -> f item
+                | WithToken f -> f item token)
+
+        if not (isNull running) then
+            running.Track work
 
         take.Add(item, work)
 
@@ -106,6 +123,16 @@ type internal Pass<'a, 'b, 'r>(plan: Plan<'a, 'b, 'r>, consumerToken: Cancellati
         Runtime.ExceptionServices.ExceptionDispatchInfo.Throw e
         Unchecked.defaultof<'x>
 
+    let stopReason () : exn = stop.Error take.InWindow
+
+    /// A call given the token that ended in a cancellation after the deadline or a cancellation of the pass: the
+    /// pass's stop, not the call, ends the pass.
+    let endedByStop (work: Task<'b>) =
+        not (isNull running)
+        && (timedOut () || cancelled ())
+        && (work.IsCanceled
+            || (work.IsFaulted && (work.Exception.InnerException :? OperationCanceledException)))
+
     /// Takes the next result into current if one is ready.
     let tryTake () =
         let mutable item = Unchecked.defaultof<'a>
@@ -116,15 +143,12 @@ type internal Pass<'a, 'b, 'r>(plan: Plan<'a, 'b, 'r>, consumerToken: Cancellati
             current <-
                 plan.Project
                     item
-                    (if work.IsCompletedSuccessfully then
-                         work.Result
-                     else
-                         fail (Observe.faultOf work))
+                    (if work.IsCompletedSuccessfully then work.Result
+                     elif endedByStop work then fail (stopReason ())
+                     else fail (Observe.faultOf work))
 
             Yielded
         | step -> step
-
-    let stopReason () : exn = stop.Error take.InWindow
 
     /// The pass has yielded everything: it ends, with the input's failure if the input failed.
     let ended () =
@@ -196,11 +220,27 @@ type internal Pass<'a, 'b, 'r>(plan: Plan<'a, 'b, 'r>, consumerToken: Cancellati
             // Stops the pass if it still runs; either way the input's pending move has been told to end.
             abandon ()
 
-            input.Close(fun () ->
+            let finish () =
                 if not (isNull stop) then
                     stop.Dispose()
 
-                take.Dispose())
+                take.Dispose()
+
+            if isNull running then
+                input.Close finish
+            else
+                // The calls were given the stop's token: it is released only once every call has finished.
+                let closing = input.Close(ignore).AsTask()
+
+                ValueTask(
+                    task {
+                        do! closing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing)
+                        do! running.Close().ConfigureAwait(false)
+                        finish ()
+                        // Raises the input's failure to dispose, if any.
+                        do! closing.ConfigureAwait(false)
+                    }
+                )
 
     interface IAsyncEnumerator<'r> with
         member this.Current = this.Current

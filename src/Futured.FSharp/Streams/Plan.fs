@@ -18,13 +18,22 @@ type internal Input<'a> =
         | FromSeq(:? ICollection<'a> as c) -> c.Count
         | _ -> 0
 
+/// How the engine starts the call for one input item.
+[<NoComparison; NoEquality>]
+type internal Call<'a, 'b> =
+    /// A function of the item alone (or a task that already runs): a stop does not reach a running call.
+    | Plain of ('a -> Task<'b>)
+    /// A function that also takes a token, cancelled when the pass stops for any reason; the pass's
+    /// DisposeAsync then waits until every call it started has finished.
+    | WithToken of ('a -> CancellationToken -> Task<'b>)
+
 /// Everything one streaming run needs to know.
 [<NoComparison; NoEquality>]
 type internal Plan<'a, 'b, 'r> =
     {
         Input: Input<'a>
         /// Starts the call for one input item (or returns a task that already runs).
-        Start: 'a -> Task<'b>
+        Start: Call<'a, 'b>
         /// Builds the yielded value from the item and its result.
         Project: 'a -> 'b -> 'r
         Ordered: bool

@@ -66,6 +66,15 @@ let nullCases =
         case "mapZipFrom" "f" false (fun () ->
             collectAs snd (Futured.mapZipFrom MapOptions.Default nullAt2 (Linq.AsyncEnumerable.Range(1, 3))))
         case "starmap" "f" true (fun () -> collect (Futured.starmap (fun a (_: int) -> nullAt2 a) [ 1, 0; 2, 0; 3, 0 ]))
+        case "mapCancellable" "f" true (fun () -> collect (Futured.mapCancellable (fun i _ -> nullAt2 i) [ 1; 2; 3 ]))
+        case "mapCancellableFrom" "f" true (fun () ->
+            collect (
+                Futured.mapCancellableFrom MapOptions.Default (fun i _ -> nullAt2 i) (Linq.AsyncEnumerable.Range(1, 3))
+            ))
+        case "mapZipCancellable" "f" false (fun () ->
+            collectAs snd (Futured.mapZipCancellable (fun i _ -> nullAt2 i) [ 1; 2; 3 ]))
+        case "starmapCancellable" "f" true (fun () ->
+            collect (Futured.starmapCancellable (fun a (_: int) _ -> nullAt2 a) [ 1, 0; 2, 0; 3, 0 ]))
         case "items" "pairs" false (fun () -> collectAs snd (Futured.items (keyed ())))
         case "itemsWith, in order" "pairs" true (fun () ->
             collectAs
@@ -106,6 +115,30 @@ let timeoutTakers: (string * string * string * (TimeSpan -> unit)) list =
         "options",
         "MapOptions.Timeout",
         (fun t -> Futured.starmapWith (withTimeout t) (fun a (_: int) -> ok a) [ 1, 1 ] |> ignore)
+        "mapCancellableWith",
+        "options",
+        "MapOptions.Timeout",
+        (fun t -> Futured.mapCancellableWith (withTimeout t) (fun x _ -> ok x) xs |> ignore)
+        "mapCancellableFrom",
+        "options",
+        "MapOptions.Timeout",
+        (fun t -> Futured.mapCancellableFrom (withTimeout t) (fun x _ -> ok x) asyncXs |> ignore)
+        "mapZipCancellableWith",
+        "options",
+        "MapOptions.Timeout",
+        (fun t -> Futured.mapZipCancellableWith (withTimeout t) (fun x _ -> ok x) xs |> ignore)
+        "mapZipCancellableFrom",
+        "options",
+        "MapOptions.Timeout",
+        (fun t ->
+            Futured.mapZipCancellableFrom (withTimeout t) (fun x _ -> ok x) asyncXs
+            |> ignore)
+        "starmapCancellableWith",
+        "options",
+        "MapOptions.Timeout",
+        (fun t ->
+            Futured.starmapCancellableWith (withTimeout t) (fun a (_: int) _ -> ok a) [ 1, 1 ]
+            |> ignore)
         "itemsWith", "options", "MapOptions.Timeout", (fun t -> Futured.itemsWith (withTimeout t) [ 1, ok 1 ] |> ignore)
         "resultsWith",
         "options",

@@ -273,7 +273,7 @@ let private racePlan
     : Plan<int, int, int> =
     {
         Input = FromTaskSeq input
-        Start = fun _ -> call
+        Start = Plain(fun _ -> call)
         Project = fun _ result -> result
         Ordered = ordered
         Window = Int32.MaxValue
