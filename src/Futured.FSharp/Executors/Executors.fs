@@ -38,6 +38,11 @@ type Threaded internal (maxWorkers: int, idleTime: TimeSpan) =
         Guard.notNull "f" f
         pool.Run(Thunk<'b>.Call, box f, defaultArg cancellationToken CancellationToken.None)
 
+    [<System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)>]
+    member this.WrapCancellable(f: 'a -> CancellationToken -> 'b) : 'a -> CancellationToken -> Task<'b> =
+        Guard.notNull "f" f
+        fun x token -> this.Submit((fun () -> f x token), token)
+
     interface IExecutor with
         member this.Submit(work, cancellationToken) =
             Guard.notNull "work" work
@@ -72,6 +77,11 @@ type Asynced(maxConcurrency: int) =
             defaultArg cancellationToken CancellationToken.None
         )
 
+    [<System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)>]
+    member this.WrapCancellable(f: 'a -> CancellationToken -> Task<'b>) : 'a -> CancellationToken -> Task<'b> =
+        Guard.notNull "f" f
+        fun x token -> this.Submit((fun () -> f x token), token)
+
     interface IExecutor with
         member _.Submit(work, cancellationToken) =
             Guard.notNull "work" work
@@ -102,3 +112,21 @@ module Executors =
     let asynced (f: 'a -> Task<'b>) : 'a -> Task<'b> =
         Guard.notNull "f" f
         fun x -> Start.guarded Start.nullFromFunction (fun () -> f x)
+
+    let asyncedOfValueTask (f: 'a -> ValueTask<'b>) : 'a -> Task<'b> =
+        Guard.notNull "f" f
+        fun x -> Start.guarded Start.nullFromFunction (fun () -> (f x).AsTask())
+
+    let asyncedOfAsync (f: 'a -> Async<'b>) : 'a -> CancellationToken -> Task<'b> =
+        Guard.notNull "f" f
+
+        fun x token ->
+            Start.guarded
+                (fun () -> InvalidOperationException "The function returned null instead of an Async.")
+                (fun () ->
+                    let work = f x
+
+                    if isNull (box work) then
+                        null
+                    else
+                        Async.StartImmediateAsTask(work, token))

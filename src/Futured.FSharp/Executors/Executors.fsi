@@ -64,6 +64,14 @@ type Threaded =
     /// <exception cref="T:System.ArgumentNullException">When <c>f</c> is null.</exception>
     member Submit: f: (unit -> 'b) * ?cancellationToken: CancellationToken -> Task<'b>
 
+    /// <summary>Wraps a blocking function that takes a token: each call queues on this executor and gets the
+    /// token it is called with, which also cancels the call while it waits for a thread. For the
+    /// <c>Cancellable</c> forms of the map family: <c>Futured.mapCancellable (pool.WrapCancellable f) xs</c>.</summary>
+    /// <param name="f">The synchronous function; it should return soon after its token is cancelled.</param>
+    /// <returns>A function of an argument and a token whose calls queue on this executor.</returns>
+    /// <exception cref="T:System.ArgumentNullException">When <c>f</c> is null.</exception>
+    member WrapCancellable: f: ('a -> CancellationToken -> 'b) -> ('a -> CancellationToken -> Task<'b>)
+
     /// <summary>Stops accepting work and completes when every accepted call has finished.</summary>
     /// <returns>A task that completes when the executor is idle.</returns>
     member DisposeAsync: unit -> ValueTask
@@ -101,6 +109,14 @@ type Asynced =
     /// <returns>The task of the call's result.</returns>
     /// <exception cref="T:System.ArgumentNullException">When <c>f</c> is null.</exception>
     member Submit: f: (unit -> Task<'b>) * ?cancellationToken: CancellationToken -> Task<'b>
+
+    /// <summary>Wraps an asynchronous function that takes a token: each call is admitted by this limiter and gets
+    /// the token it is called with, which also cancels the call while it is queued. For the <c>Cancellable</c>
+    /// forms of the map family: <c>Futured.mapCancellable (limiter.WrapCancellable fetch) urls</c>.</summary>
+    /// <param name="f">The asynchronous function. An exception it throws synchronously faults the returned task.</param>
+    /// <returns>A function of an argument and a token whose calls queue on this limiter.</returns>
+    /// <exception cref="T:System.ArgumentNullException">When <c>f</c> is null.</exception>
+    member WrapCancellable: f: ('a -> CancellationToken -> Task<'b>) -> ('a -> CancellationToken -> Task<'b>)
 
     /// <summary>Stops accepting work and completes when every accepted call has finished.</summary>
     /// <returns>A task that completes when the limiter is idle.</returns>
@@ -143,3 +159,28 @@ module Executors =
     /// <returns>A function that starts a call and returns its task.</returns>
     /// <exception cref="T:System.ArgumentNullException">When <c>f</c> is null.</exception>
     val asynced: f: ('a -> Task<'b>) -> ('a -> Task<'b>)
+
+    /// <summary>
+    /// <c>asynced</c> for a function that returns a <see cref="T:System.Threading.Tasks.ValueTask`1"/>: each call's
+    /// value task becomes a task (at once, so it is awaited only once), and the result works with the map family
+    /// as it is: <c>Futured.map (asyncedOfValueTask read) keys</c>. An F# module function has one signature, and an
+    /// <c>asynced</c> generic over the return type would change how F# infers the lambdas given to it, so each
+    /// shape has a name of its own.
+    /// </summary>
+    /// <param name="f">The asynchronous function. An exception it throws synchronously faults the returned task.</param>
+    /// <returns>A function that starts a call and returns its task.</returns>
+    /// <exception cref="T:System.ArgumentNullException">When <c>f</c> is null.</exception>
+    val asyncedOfValueTask: f: ('a -> ValueTask<'b>) -> ('a -> Task<'b>)
+
+    /// <summary>
+    /// <c>asynced</c> for a function that returns an F# <c>Async</c>: each call starts its workflow at once on the
+    /// calling thread (<c>Async.StartImmediateAsTask</c>) with the token it is given, so the <c>Cancellable</c>
+    /// forms of the map family pass their token into the workflow, where <c>let!</c> and <c>Async.Sleep</c> observe
+    /// it: <c>Futured.mapCancellable (asyncedOfAsync download) urls</c>. A workflow cancelled by its token ends
+    /// with <see cref="T:System.OperationCanceledException"/>.
+    /// </summary>
+    /// <param name="f">The function returning a workflow. An exception it throws, or a null workflow, faults the
+    /// returned task.</param>
+    /// <returns>A function of an argument and a token that starts a call and returns its task.</returns>
+    /// <exception cref="T:System.ArgumentNullException">When <c>f</c> is null.</exception>
+    val asyncedOfAsync: f: ('a -> Async<'b>) -> ('a -> CancellationToken -> Task<'b>)
