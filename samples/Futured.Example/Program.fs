@@ -78,6 +78,47 @@ let main _ =
     check "asCompleted count" delays.Length seen.Length
     check "asCompleted sum" (List.sum delays) (List.sum seen)
 
+    clock.Restart()
+    printfn "mapCancellable, 1 s deadline: the requests still running are aborted"
+    let abortedBefore = DelayServer.requestsAborted ()
+    let seenBefore = DelayServer.requestsSeen ()
+
+    // A function that takes a token: the stream gives each call its own token and cancels it when the
+    // deadline passes, so HttpClient aborts the requests still running instead of letting them go on.
+    let fetchCancellable (ms: int) (token: CancellationToken) =
+        task {
+            let! body = client.GetStringAsync($"/delay/{ms}", token)
+            return int body
+        }
+
+    let deadline =
+        { MapOptions.Default with
+            Timeout = Some(TimeSpan.FromSeconds 1.0)
+        }
+
+    let answered = ResizeArray()
+
+    try
+        for body in
+            Futured.mapCancellableWith deadline fetchCancellable [ 50; 60_000; 60_000 ]
+            |> Futured.iter do
+            answered.Add body
+    with :? TimeoutException as e ->
+        printfn "  %s (after %d ms)" e.Message clock.ElapsedMilliseconds
+
+    // The server notices an aborted request when its connection closes, a moment after the client gives up.
+    let longSeen = DelayServer.requestsSeen () - seenBefore - answered.Count
+    let waited = Stopwatch.StartNew()
+
+    while DelayServer.requestsAborted () - abortedBefore < longSeen
+          && waited.Elapsed < TimeSpan.FromSeconds 10.0 do
+        Thread.Sleep 10
+
+    printfn "  answered %A; the server saw %d long request(s) aborted" (List.ofSeq answered) longSeen
+    check "answered before the deadline" 50 (Seq.sum answered)
+    check "long requests aborted" longSeen (DelayServer.requestsAborted () - abortedBefore)
+    check "long requests seen" 2 longSeen
+
     server.StopAsync().GetAwaiter().GetResult()
 
     printfn
