@@ -172,6 +172,39 @@ let tests =
                     Expect.isNotNull silo "the function saw its token cancelled, on a silo"
                 }
 
+            testTask "a stop of mapCancellable cancels the running calls on the silos, and DisposeAsync waits for them"
+            <| fun () ->
+                task {
+                    let! _, client = client ()
+                    use distributed = new Distributed(client, 2)
+                    let key = Guid.NewGuid().ToString "N"
+                    let keys = [ key + "a"; key + "b" ]
+                    use stop = new CancellationTokenSource()
+
+                    let options =
+                        { MapOptions.Default with
+                            CancellationToken = stop.Token
+                        }
+
+                    let e =
+                        (Futured.mapCancellableWith options (distributed.WrapCancellable awaitCancellation) keys)
+                            .GetAsyncEnumerator()
+
+                    let move = e.MoveNextAsync().AsTask()
+
+                    for k in keys do
+                        let! _ = (signal $"{k}/started").Task.WaitAsync generous
+                        ()
+
+                    stop.Cancel()
+                    let! _ = throws<OperationCanceledException> move
+                    do! e.DisposeAsync().AsTask().WaitAsync generous
+
+                    for k in keys do
+                        let! silo = (signal $"{k}/cancelled").Task.WaitAsync generous
+                        Expect.isNotNull silo $"the call {k} saw its token cancelled on a silo"
+                }
+
             testTask "a map deadline raises TimeoutException after the completed results were yielded"
             <| fun () ->
                 task {
