@@ -19,8 +19,9 @@ public static partial class Futures
     /// <see cref="Futured.Asynced"/>); null for the shared thread pool.</param>
     /// <returns>A proxy implementing <typeparamref name="TAsync"/>.</returns>
     /// <exception cref="ArgumentNullException">When <paramref name="target"/> is null.</exception>
-    /// <exception cref="ArgumentException">When <typeparamref name="TAsync"/> is not an interface, or when any of its
-    /// methods has no match on the target; the message names every such method.</exception>
+    /// <exception cref="ArgumentException">When <paramref name="executor"/> runs work in other processes (a
+    /// <c>Distributed</c>), when <typeparamref name="TAsync"/> is not an interface, or when any of its methods has no
+    /// match on the target; the message names every such method.</exception>
     public static TAsync Decorate<TAsync>(object target, IExecutor? executor = null)
         where TAsync : class
     {
@@ -40,7 +41,7 @@ public static partial class Futures
     /// </summary>
     /// <remarks>A <see cref="Futured.Processed"/> is not an <see cref="IExecutor"/>: a worker process receives a static
     /// function and a serialised argument, and a method call carries its target, which cannot cross to another
-    /// process as the same object.</remarks>
+    /// process as the same object. For the same reason a <c>Distributed</c> executor is refused when decorating.</remarks>
     /// <typeparam name="TAsync">An interface whose methods return <see cref="Task"/>, <see cref="Task{TResult}"/>,
     /// <see cref="ValueTask"/> or <see cref="ValueTask{TResult}"/>.</typeparam>
     /// <typeparam name="TTarget">The type of the target.</typeparam>
@@ -51,7 +52,8 @@ public static partial class Futures
     /// <exception cref="ArgumentNullException">When <paramref name="target"/> or <paramref name="executors"/> is null,
     /// or a name or an executor in <paramref name="executors"/> is null.</exception>
     /// <exception cref="ArgumentException">Naming <paramref name="executors"/>: when a name matches no method of
-    /// <typeparamref name="TAsync"/>, when a method is given two executors, or when a method is not named. Naming
+    /// <typeparamref name="TAsync"/>, when a method is given two executors, when a method is not named, or when an
+    /// executor runs work in other processes (a <c>Distributed</c>). Naming
     /// <paramref name="target"/>: when a method has no match on the target (the message names every such method).
     /// When <typeparamref name="TAsync"/> is not an interface.</exception>
     public static TAsync Decorate<TAsync, TTarget>(TTarget target, params (string Method, IExecutor Executor)[] executors)
@@ -78,7 +80,9 @@ public static partial class Futures
     /// <exception cref="ArgumentNullException">When <paramref name="target"/>, <paramref name="defaultExecutor"/> or
     /// <paramref name="executors"/> is null, or a name or an executor in <paramref name="executors"/> is null.</exception>
     /// <exception cref="ArgumentException">Naming <paramref name="executors"/>: when a name matches no method of
-    /// <typeparamref name="TAsync"/> or a method is given two executors. Naming <paramref name="target"/>: when a
+    /// <typeparamref name="TAsync"/>, a method is given two executors, or an executor runs work in other processes.
+    /// Naming <paramref name="defaultExecutor"/>: when it runs work in other processes (a <c>Distributed</c>). Naming
+    /// <paramref name="target"/>: when a
     /// method has no match on the target. When <typeparamref name="TAsync"/> is not an interface.</exception>
     public static TAsync Decorate<TAsync, TTarget>(
         TTarget target,

@@ -21,4 +21,4 @@ module Decorate =
         : 'IAsync =
         Guard.notNull "executors" executors
         Guard.notNull "target" target
-        Decorating.createWith<'IAsync> executors defaultExecutor (box target)
+        Decorating.createWith<'IAsync> "defaultExecutor" executors defaultExecutor (box target)

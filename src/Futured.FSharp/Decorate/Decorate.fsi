@@ -17,7 +17,8 @@ namespace Futured
 /// very exception.</para>
 /// <para>A <see cref="T:Futured.Processed"/> is not an <see cref="T:Futured.IExecutor"/> and cannot run decorated
 /// methods: a worker process receives a function without captured state and a serialised argument, and a call of
-/// an instance method carries its target, which cannot cross to another process as the same object.</para>
+/// an instance method carries its target, which cannot cross to another process as the same object. For the same
+/// reason a <c>Distributed</c> executor (package <c>Futured.Orleans</c>) is refused when decorating.</para>
 /// </remarks>
 [<AutoOpen>]
 module Decorate =
@@ -44,7 +45,8 @@ module Decorate =
     /// <param name="target">The object whose synchronous methods run.</param>
     /// <returns>A proxy implementing <c>'IAsync</c>.</returns>
     /// <exception cref="T:System.ArgumentNullException">When <c>executor</c> or <c>target</c> is null.</exception>
-    /// <exception cref="T:System.ArgumentException">When <c>'IAsync</c> is not an interface, or when one or
+    /// <exception cref="T:System.ArgumentException">When <c>executor</c> runs work in other processes (a
+    /// <c>Distributed</c>), when <c>'IAsync</c> is not an interface, or when one or
     /// more of its methods cannot be matched with a method of <c>target</c>; the message names every such
     /// method and why.</exception>
     val decoratedOn<'IAsync, 'Target> : executor: IExecutor -> target: 'Target -> 'IAsync
@@ -71,7 +73,8 @@ module Decorate =
     /// <exception cref="T:System.ArgumentException">Naming <c>executors</c>: when a name matches no method of
     /// <c>'IAsync</c> (the message names it and lists the methods), when a method is given two executors, or
     /// when <c>defaultExecutor</c> is <c>None</c> and a method is not named (the message names every such
-    /// method). Naming <c>target</c>: when a method cannot be matched with a method of <c>target</c>, as for
+    /// method), or when an executor runs work in other processes (a <c>Distributed</c>; naming
+    /// <c>defaultExecutor</c> when it is the default). Naming <c>target</c>: when a method cannot be matched with a method of <c>target</c>, as for
     /// <c>decorated</c>. When <c>'IAsync</c> is not an interface.</exception>
     val decoratedWith<'IAsync, 'Target> :
         executors: (string * IExecutor) list -> defaultExecutor: IExecutor option -> target: 'Target -> 'IAsync

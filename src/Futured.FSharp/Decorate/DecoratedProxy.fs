@@ -8,6 +8,10 @@ open System.Threading
 open System.Threading.Tasks
 open Futured
 
+/// Marks an executor that runs work in other processes (Distributed): it can run only functions without captured
+/// state, and the calls of a decorated object carry their target, so decorating refuses it.
+type internal IRemoteExecutor = interface end
+
 /// Runs one call of a target method on an executor and returns the (boxed) task the interface method returns.
 [<AbstractClass>]
 type internal Submission() =
@@ -301,11 +305,25 @@ module internal Decorating =
 
         fun m -> (executorOf m).Value
 
-    /// Builds the proxy, running each method on the executor named for it or else on defaultExecutor; raises
+    /// Raises ArgumentException naming the parameter when the executor runs work in other processes.
+    let private refuseRemote (parameter: string) (what: string) (executor: IExecutor) =
+        match executor with
+        | :? IRemoteExecutor ->
+            raise (
+                ArgumentException(
+                    $"{what}, a {executor.GetType().Name}, runs work in other processes, which receive only functions without captured state: the calls of a decorated object carry their target, which cannot cross to another process as the same object. Use a Threaded or an Asynced.",
+                    parameter
+                )
+            )
+        | _ -> ()
+
+    /// Builds the proxy, running each method on the executor named for it or else on the default executor; raises
     /// ArgumentNullException naming executors for a null name or executor, ArgumentException naming executors
+    /// or defaultParameter for an executor that runs work in other processes, ArgumentException naming executors
     /// for a name that matches no method, a method named twice or a method without an executor, and
     /// ArgumentException naming target listing every method that cannot be matched.
     let createWith<'IAsync>
+        (defaultParameter: string)
         (executors: (string * IExecutor) list)
         (defaultExecutor: IExecutor option)
         (target: obj)
@@ -321,6 +339,12 @@ module internal Decorating =
         | Some executor when isNull (box executor) ->
             raise (ArgumentNullException("defaultExecutor", "The default executor is Some null."))
         | _ -> ()
+
+        for name, executor in executors do
+            refuseRemote "executors" $"The executor given for {name}" executor
+
+        defaultExecutor
+        |> Option.iter (refuseRemote defaultParameter "The default executor")
 
         let iface = typeof<'IAsync>
 
@@ -362,7 +386,7 @@ module internal Decorating =
         (box proxy :?> DecoratedProxy).Handlers <- handlers
         proxy
 
-    /// Builds the proxy with one executor for every method, or raises ArgumentException naming every method
-    /// that cannot be matched.
+    /// Builds the proxy with one executor for every method, or raises ArgumentException naming the parameter
+    /// executor when it runs work in other processes, or naming target with every method that cannot be matched.
     let create<'IAsync> (executor: IExecutor) (target: obj) : 'IAsync =
-        createWith<'IAsync> [] (Some executor) target
+        createWith<'IAsync> "executor" [] (Some executor) target

@@ -181,6 +181,26 @@ let tests =
                 Expect.stringContains e.Message "RequestAsync" "names the methods"
             }
 
+            test "an executor that runs work in other processes is refused when decorating, named or as the default" {
+                let named =
+                    raises<ArgumentException>(fun () ->
+                        decoratedWith<IPairAsync, _>
+                            [ "Request", ElsewhereExecutor(); "Send", RecordingExecutor() ]
+                            None
+                            (Client())
+                        |> ignore)
+
+                Expect.equal named.ParamName "executors" "parameter"
+                Expect.stringContains named.Message "Request" "names the method"
+                Expect.stringContains named.Message "other processes" "says why"
+
+                let byDefault =
+                    raises<ArgumentException>(fun () ->
+                        decoratedWith<IPairAsync, _> [] (Some(ElsewhereExecutor())) (Client()) |> ignore)
+
+                Expect.equal byDefault.ParamName "defaultExecutor" "parameter"
+            }
+
             test "decoratedWith refuses null arguments, naming the parameter" {
                 let named (parameter: string) (f: unit -> IPairAsync) =
                     let e = raises<ArgumentNullException>(fun () -> f () |> ignore)
