@@ -22,7 +22,7 @@ PAGES = [
     ("commands.md", "Commands", ["Commands"]),
     ("worker-processes.md", "Worker processes: `processed` and `forked`", ["Worker processes"]),
     ("scaling-out.md", "Scaling out: `Distributed` on an Orleans cluster", ["Scaling out"]),
-    ("decorated.md", "`decorated`: an asynchronous interface over a synchronous class", ["`decorated`"]),
+    ("decorated.md", "`decorated`: an asynchronous interface over a synchronous class", ["`decorated`", "An executor per method"]),
     ("csharp.md", "C#: the packages and the facade", ["Packages"]),
     ("performance.md", "Performance", ["Performance"]),
     ("decisions.md", "Errors and decisions", ["Errors", "Decisions"]),

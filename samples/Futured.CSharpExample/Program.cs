@@ -178,6 +178,37 @@ await using (var pool = new Threaded(3))
 }
 Check("Decorate on the thread pool", 5, await Futures.Decorate<IDelayClientAsync>(blocking).GetAsync(5));
 
+// Decorate with an executor per method: GetAsync on dedicated threads, SumAsync under an async bound; then GetAsync
+// named and every other method on a default executor; a name that matches no method is refused when decorating.
+await using (var threads = new Threaded(2))
+await using (var limiter = new Asynced(2))
+{
+    var perMethod = Futures.Decorate<IDelayClientAsync, DelayClient>(blocking, ("Get", threads), ("SumAsync", limiter));
+    Check("Decorate per method: GetAsync", 15, await perMethod.GetAsync(15));
+    Check("Decorate per method: SumAsync", 12, await perMethod.SumAsync(5, 7));
+    var withDefault = Futures.Decorate<IDelayClientAsync, DelayClient>(blocking, limiter, ("Get", threads));
+    Check("Decorate per method with a default: SumAsync", 9, await withDefault.SumAsync(4, 5));
+    try
+    {
+        Futures.Decorate<IDelayClientAsync, DelayClient>(blocking, ("Get", threads), ("Post", limiter));
+        Check("Decorate per method refuses an unknown name", "ArgumentException", "no exception");
+    }
+    catch (ArgumentException e)
+    {
+        Check("Decorate per method refuses an unknown name, naming the parameter", "executors", e.ParamName);
+        Check("Decorate per method refuses an unknown name, naming it", true, e.Message.Contains("Post", StringComparison.Ordinal));
+    }
+    try
+    {
+        Futures.Decorate<IDelayClientAsync, DelayClient>(blocking, ("Get", threads));
+        Check("Decorate per method refuses an unnamed method without a default", "ArgumentException", "no exception");
+    }
+    catch (ArgumentException e)
+    {
+        Check("Decorate per method refuses an unnamed method without a default", true, e.Message.Contains("SumAsync", StringComparison.Ordinal));
+    }
+}
+
 // The sync bridges, for code that cannot await.
 Check("Futures.Run", 11, Futures.Run(fetch(11)));
 CheckSequence("Futures.Iter", [1, 2], Futures.Iter(fetch.Map([1, 2])));
@@ -338,6 +369,10 @@ CheckSequence(
     await ReadmeExamples.Capture(ReadmeExamples.MapFamily));
 CheckSequence("README: sync bridges", ["42 InvalidOperationException: boom"], await ReadmeExamples.Capture(ReadmeExamples.SyncBridges));
 CheckSequence("README: decorated", ["5 6"], await ReadmeExamples.Capture(ReadmeExamples.Decorated));
+CheckSequence(
+    "README: decorated per method",
+    ["GET /status", "sent hello", "GET /health"],
+    await ReadmeExamples.Capture(ReadmeExamples.DecoratedPerMethod));
 CheckSequence("README: performance", ["333338333350000"], await ReadmeExamples.Capture(ReadmeExamples.Performance));
 
 await server.StopAsync();

@@ -14,6 +14,26 @@ public interface IInventoryAsync
     Task<int> CountAsync(string item, CancellationToken cancellationToken = default);
 }
 
+/// <summary>A synchronous client, decorated with an executor per method in the README.</summary>
+public class Client
+{
+    /// <summary>Makes a request (blocking I/O in a real client).</summary>
+    public string Request(string path) => $"GET {path}";
+
+    /// <summary>Sends a body.</summary>
+    public void Send(string body) => Console.WriteLine($"sent {body}");
+}
+
+/// <summary>The asynchronous face of <see cref="Client"/>.</summary>
+public interface IClientAsync
+{
+    /// <summary>Runs <c>Request</c> on its executor.</summary>
+    Task<string> RequestAsync(string path);
+
+    /// <summary>Runs <c>Send</c> on its executor.</summary>
+    ValueTask SendAsync(string body);
+}
+
 /// <summary>The README's C# snippets, as they are written there; each runs with the console captured.</summary>
 internal static class ReadmeExamples
 {
@@ -121,6 +141,17 @@ internal static class ReadmeExamples
         await using var pool = new Threaded(2);
         var bounded = Futures.Decorate<IInventoryAsync>(new Inventory(), pool);
         Console.WriteLine($"{await inventory.CountAsync("apple")} {await bounded.CountAsync("banana")}"); // 5 6
+    }
+
+    public static async Task DecoratedPerMethod()
+    {
+        await using var io = new Threaded(4);
+        await using var light = new Asynced(16);
+        var client = Futures.Decorate<IClientAsync, Client>(new Client(), ("Request", io), ("Send", light));
+        Console.WriteLine(await client.RequestAsync("/status")); // GET /status
+        await client.SendAsync("hello"); // sent hello
+        var everyOther = Futures.Decorate<IClientAsync, Client>(new Client(), io, ("Send", light));
+        Console.WriteLine(await everyOther.RequestAsync("/health")); // GET /health
     }
 
     public static async Task Performance()

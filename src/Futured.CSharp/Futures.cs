@@ -75,30 +75,6 @@ public static partial class Futures
     }
 
     /// <summary>
-    /// Implements the interface <typeparamref name="TAsync"/> over <paramref name="target"/> (the original's
-    /// <c>decorated</c>): each <c>Task</c>-returning method runs the public synchronous method of the target with
-    /// the same name (or the name without its <c>Async</c> suffix) and the same parameter types, on
-    /// <paramref name="executor"/> or, when it is null, on the shared .NET thread pool. A trailing
-    /// <see cref="CancellationToken"/> parameter the target method does not take cancels the call while it is queued.
-    /// </summary>
-    /// <typeparam name="TAsync">An interface whose methods return <see cref="Task"/> or <see cref="Task{TResult}"/>.</typeparam>
-    /// <param name="target">The object whose synchronous methods run.</param>
-    /// <param name="executor">The executor the calls run on (a <see cref="Futured.Threaded"/> or
-    /// <see cref="Futured.Asynced"/>); null for the shared thread pool.</param>
-    /// <returns>A proxy implementing <typeparamref name="TAsync"/>.</returns>
-    /// <exception cref="ArgumentNullException">When <paramref name="target"/> is null.</exception>
-    /// <exception cref="ArgumentException">When <typeparamref name="TAsync"/> is not an interface, or when any of its
-    /// methods has no match on the target; the message names every such method.</exception>
-    public static TAsync Decorate<TAsync>(object target, IExecutor? executor = null)
-        where TAsync : class
-    {
-        ArgumentNullException.ThrowIfNull(target);
-        return executor is null
-            ? Futured.Decorate.decorated<TAsync, object>(target)
-            : Futured.Decorate.decoratedOn<TAsync, object>(executor, target);
-    }
-
-    /// <summary>
     /// Sync bridge: waits for a task and returns its result, rethrowing its original exception (not an
     /// <see cref="AggregateException"/>). Blocks the calling thread: for scripts and <c>Main</c> only.
     /// </summary>

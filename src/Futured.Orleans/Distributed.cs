@@ -43,7 +43,7 @@ namespace Futured;
 /// belongs to the caller and stays open; idle slot activations are collected by the silos.</para>
 /// <para>Inside a call, <see cref="CurrentSilo"/> is the address of the silo running it.</para>
 /// </remarks>
-public sealed class Distributed : IExecutor, IAsyncDisposable, IDisposable
+public sealed class Distributed : IExecutor, IRemoteExecutor, IAsyncDisposable, IDisposable
 {
     /// <summary>How often a running call's slot is probed.</summary>
     internal static readonly TimeSpan ProbeInterval = TimeSpan.FromSeconds(1);
@@ -155,7 +155,8 @@ public sealed class Distributed : IExecutor, IAsyncDisposable, IDisposable
     }
 
     /// <summary>Runs synchronous work on a silo, when the work captures nothing (an F# <c>fun () -> ...</c> that refers
-    /// only to top-level values); work that captures state, such as the calls of <c>decoratedOn</c>, is refused.</summary>
+    /// only to top-level values); work that captures state is refused, and decorating an object with a
+    /// <c>Distributed</c> is refused when decorating.</summary>
     /// <exception cref="ArgumentException">When <paramref name="work"/> captures state.</exception>
     Task<T> IExecutor.Submit<T>(FSharpFunc<Unit, T> work, CancellationToken cancellationToken)
     {

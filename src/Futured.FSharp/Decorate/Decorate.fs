@@ -13,3 +13,12 @@ module Decorate =
     let decorated<'IAsync, 'Target> (target: 'Target) : 'IAsync =
         Guard.notNull "target" target
         Decorating.create<'IAsync> ThreadPoolExecutor.Instance (box target)
+
+    let decoratedWith<'IAsync, 'Target>
+        (executors: (string * IExecutor) list)
+        (defaultExecutor: IExecutor option)
+        (target: 'Target)
+        : 'IAsync =
+        Guard.notNull "executors" executors
+        Guard.notNull "target" target
+        Decorating.createWith<'IAsync> "defaultExecutor" executors defaultExecutor (box target)

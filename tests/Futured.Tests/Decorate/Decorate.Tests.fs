@@ -81,6 +81,14 @@ type RecordingExecutor() =
             tokens.Enqueue cancellationToken
             Task.FromResult(work ())
 
+/// An executor marked as running work in other processes, as Distributed is; it never runs anything.
+type internal ElsewhereExecutor() =
+    interface IExecutor with
+        member _.Submit(_, _) =
+            raise (InvalidOperationException "decorating must refuse this executor before any call")
+
+    interface Futured.Internal.IRemoteExecutor
+
 /// Occupies the only worker of an executor until the returned source is completed.
 let occupy (executor: IExecutor) =
     let gate =
@@ -276,6 +284,16 @@ let tests =
                         decoratedOn<IStoreAsync, Store> (RecordingExecutor()) null |> ignore)
 
                 Expect.equal e.ParamName "target" "parameter"
+            }
+
+            test
+                "decoratedOn refuses an executor that runs work in other processes, naming the parameter and saying why" {
+                let e =
+                    raises<ArgumentException>(fun () ->
+                        decoratedOn<IStoreAsync, _> (ElsewhereExecutor()) (Store()) |> ignore)
+
+                Expect.equal e.ParamName "executor" "parameter"
+                Expect.stringContains e.Message "other processes" "says why"
             }
 
             testTask "an executor seen as IExecutor refuses null work, naming the parameter"
