@@ -151,7 +151,11 @@ let tests =
                     let started i = Path.Combine(dir, $"started{i}")
 
                     let call (i: int) (token: CancellationToken) =
-                        pool.Submit(Futured.Tests.Processed.startThenWait, (started i, Path.Combine(dir, "never")), token)
+                        pool.Submit(
+                            Futured.Tests.Processed.startThenWait,
+                            (started i, Path.Combine(dir, "never")),
+                            token
+                        )
 
                     let workerOf i =
                         let file = started i
@@ -168,7 +172,11 @@ let tests =
                             (workerOf 0).IsSome && (workerOf 1).IsSome)
 
                     let workers = [ (workerOf 0).Value; (workerOf 1).Value ]
-                    do! eventually "both workers are gone" (fun () -> workers |> List.forall Futured.Tests.Processed.isGone)
+
+                    do!
+                        eventually "both workers are gone" (fun () ->
+                            workers |> List.forall Futured.Tests.Processed.isGone)
+
                     let! next = pool.Wrap Futured.Tests.Processed.processId ()
                     Expect.isFalse (List.contains next workers) "a new worker serves the next call"
                 }
