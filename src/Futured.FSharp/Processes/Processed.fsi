@@ -34,7 +34,7 @@ open System.Threading.Tasks
 /// the channel carries at most 1 GiB of JSON; a larger argument or result faults its call, naming the type.</para>
 /// <para>Only functions without captured state may cross: an F# top-level function passed as a value,
 /// a lambda that captures nothing, a C# static method or a C# lambda that captures nothing (through
-/// <c>WrapFunc</c>). Precisely: the function object's class has no instance fields and comes from an
+/// the C# facade, which describes the delegate itself). Precisely: the function object's class has no instance fields and comes from an
 /// assembly loaded from a file. Closures over local values, partial applications, methods bound to an
 /// object with fields, and functions defined in F# scripts (dynamic assemblies) are refused when
 /// wrapped. The worker has its own copy of every static value.</para>

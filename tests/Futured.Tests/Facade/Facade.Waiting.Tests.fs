@@ -79,6 +79,9 @@ let tests =
             test "Futures.Waiting with a token refuses null, naming the parameter" {
                 Facade.nullNamed "tasks" (fun () -> Futures.Waiting<int>(CancellationToken.None, (null: Task<int>[])))
 
+                Facade.nullNamed "tasks" (fun () ->
+                    Futures.Waiting<int>(CancellationToken.None, [| Task.FromResult 1; null |]))
+
                 Facade.nullNamed "body" (fun () ->
                     Futures.Waiting<int>((null: Func<Waiting<int>, Task>), CancellationToken.None))
             }
