@@ -26,7 +26,7 @@ let private cancelKillsWorker (start: Processed -> CancellationToken -> string *
         use cts = new CancellationTokenSource()
         let! call, pid = runningCall dir (start pool cts.Token)
         cts.Cancel()
-        let! e = throws<OperationCanceledException> call
+        let! e = throws<OperationCanceledException>(call.WaitAsync generous)
         Expect.equal e.CancellationToken cts.Token "the caller's token"
         do! eventually "the worker is gone" (fun () -> not (alive pid))
         let! next = pool.Submit(processIdFunc, 0)
@@ -77,7 +77,7 @@ let tests =
                     let marker = Path.Combine(dir, "queued-ran")
                     let queued = pool.Submit(Func<string, int>(touch), marker, cts.Token)
                     cts.Cancel()
-                    let! _ = throws<OperationCanceledException> queued
+                    let! _ = throws<OperationCanceledException>(queued.WaitAsync generous)
                     File.WriteAllText(gate, "open")
                     let! _ = running
                     let! _ = pool.Submit(processIdFunc, 0)

@@ -47,7 +47,7 @@ let cancelRunningChildren (start: CancellationToken -> seq<string * int> -> Task
             Expect.isTrue (alive child && alive sleeper) "running before the cancellation"
 
         cts.Cancel()
-        let! e = throws<OperationCanceledException> run
+        let! e = throws<OperationCanceledException>(run.WaitAsync generous)
         Expect.equal e.CancellationToken cts.Token "the caller's token"
 
         // The run ends only once every running child has exited (and been reaped): no waiting here.
@@ -94,7 +94,7 @@ let tests =
                             recordThenBlock
                             (values.Items |> Seq.map (fun i -> dir, i))
 
-                    let! _ = throws<OperationCanceledException> run
+                    let! _ = throws<OperationCanceledException>(run.WaitAsync generous)
                     Expect.equal values.Pulled 0 "no value taken"
                     Expect.isEmpty (Directory.GetFiles dir) "no child started"
                 }

@@ -50,7 +50,7 @@ let tests =
                     let wrapped = pool.WrapCancellable startThenWait
                     let! call, pid = runningCall dir (fun args -> wrapped args cts.Token)
                     cts.Cancel()
-                    let! e = throws<OperationCanceledException> call
+                    let! e = throws<OperationCanceledException>(call.WaitAsync generous)
                     Expect.equal e.CancellationToken cts.Token "the caller's token"
                     do! eventually "the worker is gone" (fun () -> not (alive pid))
                     let! next = pool.WrapCancellable processId () CancellationToken.None
@@ -71,7 +71,7 @@ let tests =
                     let marker = Path.Combine(dir, "queued-ran")
                     let queued = pool.WrapCancellable touch marker cts.Token
                     cts.Cancel()
-                    let! _ = throws<OperationCanceledException> queued
+                    let! _ = throws<OperationCanceledException>(queued.WaitAsync generous)
                     File.WriteAllText(gate, "open")
                     let! first = running
                     let! _ = pool.Wrap double 1
