@@ -355,6 +355,12 @@ await Futures.Forked(
     maxWorkers: 2);
 CheckSequence("Forked", [0, 1, 2, 3], Directory.GetFiles(forkedFolder).Select(file => int.Parse(Path.GetFileName(file))).Order());
 Directory.Delete(forkedFolder, recursive: true);
+// Worker processes and waiting scopes under cancellation, and two-argument Processed (CancellationChecks.cs).
+foreach (var mismatch in await CancellationChecks.RunAsync())
+{
+    failures++;
+    Console.Error.WriteLine(mismatch);
+}
 
 // The README's C# snippets, with what they print checked.
 CheckSequence("README: wrapping functions", ["49 1024"], await ReadmeExamples.Capture(ReadmeExamples.WrappingFunctions));
@@ -367,6 +373,11 @@ CheckSequence(
     "README: the map family",
     ["2,4,6,8,10", "(1, 2),(2, 4),(3, 6)", "3,7", "(a, 2),(b, 4)", string.Join(",", Enumerable.Range(0, 20).Select(n => n * 2)), "10100"],
     await ReadmeExamples.Capture(ReadmeExamples.MapFamily));
+CheckSequence("README: waiting with an outer token", ["the scope was cancelled"], await ReadmeExamples.Capture(ReadmeExamples.WaitingWithToken));
+CheckSequence(
+    "README: worker processes under cancellation",
+    ["49", "the call was cancelled", "forked was cancelled"],
+    await ReadmeExamples.Capture(ReadmeExamples.ProcessesCancelled));
 CheckSequence("README: sync bridges", ["42 InvalidOperationException: boom"], await ReadmeExamples.Capture(ReadmeExamples.SyncBridges));
 CheckSequence("README: decorated", ["5 6"], await ReadmeExamples.Capture(ReadmeExamples.Decorated));
 CheckSequence(

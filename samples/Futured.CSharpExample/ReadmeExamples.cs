@@ -78,6 +78,62 @@ internal static class ReadmeExamples
         Console.WriteLine(await later(10)); // 10
     }
 
+    public static async Task WaitingWithToken()
+    {
+        using var outer = new CancellationTokenSource(); // a request's or the application's token
+        var results = Futures.Waiting<int>(scope =>
+        {
+            scope.Start(async token =>
+            {
+                await Task.Delay(Timeout.Infinite, token); // stops when the scope's token is cancelled
+                return 0;
+            });
+            return Task.CompletedTask;
+        }, outer.Token);
+        outer.Cancel(); // cancels the scope's token; the scope ends once every task has finished
+        try
+        {
+            await results;
+        }
+        catch (OperationCanceledException)
+        {
+            Console.WriteLine("the scope was cancelled");
+        }
+    }
+
+    public static async Task ProcessesCancelled()
+    {
+        await using var pool = new Processed(2);
+        var add = pool.Wrap(static (int a, int b) => a + b);
+        Console.WriteLine(await pool.Submit(static (int n) => n * n, await add(3, 4))); // 49
+        // A call that takes a token: cancelling it kills the worker running the call, which is replaced.
+        var stuck = pool.WrapCancellable(static (int ms) =>
+        {
+            Thread.Sleep(ms);
+            return ms;
+        });
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        try
+        {
+            await stuck(300_000, deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Console.WriteLine("the call was cancelled");
+        }
+        // Forked with one child per processor at most, under a token: cancelling it kills the running children
+        // and starts no more.
+        using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        try
+        {
+            await Futures.Forked(Enumerable.Range(0, 100), static ms => Thread.Sleep(300_000), cancellationToken: stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Console.WriteLine("forked was cancelled");
+        }
+    }
+
     public static async Task Results()
     {
         var slow = Futures.Threaded((int ms) =>

@@ -21,18 +21,37 @@ public static partial class Futures
     }
 
     /// <summary>
+    /// Opens a waiting scope linked to an outer token, with running tasks registered, for <c>await using</c>: when
+    /// <paramref name="cancellationToken"/> is cancelled, the scope's <c>Token</c> is cancelled too, and
+    /// <c>WaitAsync</c> throws <see cref="OperationCanceledException"/> once every task has finished (faults of tasks,
+    /// if any, are thrown instead; cancellations are not faults then).
+    /// </summary>
+    /// <typeparam name="T">The result type.</typeparam>
+    /// <param name="cancellationToken">The outer token, e.g. a request's or the application's.</param>
+    /// <param name="tasks">Running tasks, registered first.</param>
+    /// <returns>The open scope.</returns>
+    /// <exception cref="ArgumentNullException">When <paramref name="tasks"/> or one of them is null.</exception>
+    public static Waiting<T> Waiting<T>(CancellationToken cancellationToken, params Task<T>[] tasks)
+    {
+        ArgumentNullException.ThrowIfNull(tasks);
+        return new Waiting<T>(tasks, cancellationToken);
+    }
+
+    /// <summary>
     /// Opens a waiting scope, runs the block with it, then waits for every task registered and gives their results in
     /// registration order; an exception of the block cancels the scope's token and is raised once every task has
-    /// finished.
+    /// finished. Cancelling <paramref name="cancellationToken"/> cancels the scope's token too, and the returned task
+    /// then ends with <see cref="OperationCanceledException"/> once every task has finished (faults, if any, instead).
     /// </summary>
     /// <typeparam name="T">The result type.</typeparam>
     /// <param name="body">The block: registers tasks with <c>Add</c> or <c>Start</c>.</param>
+    /// <param name="cancellationToken">An outer token linked to the scope's token.</param>
     /// <returns>The results, in registration order.</returns>
     /// <exception cref="ArgumentNullException">When <paramref name="body"/> is null.</exception>
-    public static Task<T[]> Waiting<T>(Func<Waiting<T>, Task> body)
+    public static Task<T[]> Waiting<T>(Func<Waiting<T>, Task> body, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(body);
-        return WaitingModule.run(FuncConvert.FromFunc<Waiting<T>, Task<Unit>>(async scope =>
+        return WaitingModule.runCancellable(cancellationToken, FuncConvert.FromFunc<Waiting<T>, Task<Unit>>(async scope =>
         {
             await body(scope).ConfigureAwait(false);
             return null!;

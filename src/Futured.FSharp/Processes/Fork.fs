@@ -17,8 +17,9 @@ module internal Fork =
         else
             text
 
-    /// Runs one value in its own child; returns null on success, otherwise the ForkedException.
-    let private child (target: Target) (index: int) (value: 'a) : Task<exn> =
+    /// Runs one value in its own child; returns null on success or when the token killed the child (once it
+    /// has exited), otherwise the ForkedException.
+    let private child (target: Target) (index: int) (value: 'a) (cancellationToken: CancellationToken) : Task<exn> =
         task {
             try
                 match Replies.frame<'a, unit> target value with
@@ -30,7 +31,7 @@ module internal Fork =
                     let mutable corrupt: CorruptFrameException = null
 
                     try
-                        let! reply = w.Call(target, frame, CancellationToken.None).ConfigureAwait(false)
+                        let! reply = w.Call(target, frame, cancellationToken).ConfigureAwait(false)
 
                         if reply.Kind <> Protocol.Result then
                             remote <- Replies.remote reply.Payload
@@ -41,7 +42,11 @@ module internal Fork =
                         | :? CorruptFrameException as c -> corrupt <- c
                         | _ -> ()
 
-                    if crashed then
+                    if crashed && w.IsKilled && cancellationToken.IsCancellationRequested then
+                        // The token killed the child and its process group: wait until it is gone.
+                        let! _ = w.WaitForExit(TimeSpan.FromSeconds 10.0).ConfigureAwait(false)
+                        return null
+                    elif crashed then
                         let! crash =
                             if isNull corrupt then
                                 w.Crashed().ConfigureAwait(false)
@@ -70,9 +75,10 @@ module internal Fork =
                 return ForkedException(index, describe value, -1, e) :> exn
         }
 
-    /// Starts a child per value, lazily, at most maxWorkers at once; after the first failure no
-    /// child starts; completes when every child has exited, faulted with the first failure.
-    let run (maxWorkers: int) (target: Target) (values: seq<'a>) : Task =
+    /// Starts a child per value, lazily, at most maxWorkers at once; after the first failure, or once the
+    /// token is cancelled (which kills the running children), no child starts; completes when every child
+    /// has exited, faulted with the first failure, otherwise cancelled when the token was.
+    let run (maxWorkers: int) (target: Target) (values: seq<'a>) (cancellationToken: CancellationToken) : Task =
         task {
             let running = HashSet<Task<exn>>()
             let mutable failure: exn = null
@@ -108,7 +114,7 @@ module internal Fork =
                 else
                     do! harvest().ConfigureAwait(false)
 
-                if not (isNull failure) then
+                if not (isNull failure) || cancellationToken.IsCancellationRequested then
                     go <- false
                 else
                     let next =
@@ -119,7 +125,7 @@ module internal Fork =
                             false
 
                     if next then
-                        running.Add(child target index items.Current) |> ignore
+                        running.Add(child target index items.Current cancellationToken) |> ignore
                         index <- index + 1
                     else
                         go <- false
@@ -129,4 +135,12 @@ module internal Fork =
 
             if not (isNull failure) then
                 raise failure
+
+            if cancellationToken.IsCancellationRequested then
+                raise (
+                    OperationCanceledException(
+                        "forked was cancelled: its running children were killed and no further value was started.",
+                        cancellationToken
+                    )
+                )
         }

@@ -116,6 +116,12 @@ type Processed(maxWorkers: int) =
         let target = Callable.ofFunction "f" f
         fun x -> this.Call<'a, 'b>(target, x, CancellationToken.None)
 
+    [<System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)>]
+    member this.WrapCancellable(f: 'a -> 'b) : 'a -> CancellationToken -> Task<'b> =
+        Guard.notNull "f" f
+        let target = Callable.ofFunction "f" f
+        fun x cancellationToken -> this.Call<'a, 'b>(target, x, cancellationToken)
+
     member this.WrapFunc(f: Func<'a, 'b>) : Func<'a, Task<'b>> =
         Guard.notNull "f" f
         let target = Callable.ofDelegate "f" f
@@ -129,12 +135,14 @@ type Processed(maxWorkers: int) =
 
     member _.DisposeAsync() = ValueTask(closing.Value)
 
-    static member Fork(values: seq<'a>, body: Action<'a>, maxWorkers: int) : Task =
+    static member Fork
+        (values: seq<'a>, body: Action<'a>, maxWorkers: int, cancellationToken: CancellationToken)
+        : Task =
         Guard.notNull "values" values
         Guard.notNull "body" body
         Guard.positive "maxWorkers" maxWorkers
         let target = Callable.ofDelegate "body" body
-        Fork.run maxWorkers target values
+        Fork.run maxWorkers target values cancellationToken
 
     member internal _.WorkerIds =
         lock sync (fun () -> live |> Seq.map (fun w -> w.Id) |> Array.ofSeq)

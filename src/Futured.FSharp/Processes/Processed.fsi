@@ -34,7 +34,7 @@ open System.Threading.Tasks
 /// the channel carries at most 1 GiB of JSON; a larger argument or result faults its call, naming the type.</para>
 /// <para>Only functions without captured state may cross: an F# top-level function passed as a value,
 /// a lambda that captures nothing, a C# static method or a C# lambda that captures nothing (through
-/// <c>WrapFunc</c>). Precisely: the function object's class has no instance fields and comes from an
+/// the C# facade, which describes the delegate itself). Precisely: the function object's class has no instance fields and comes from an
 /// assembly loaded from a file. Closures over local values, partial applications, methods bound to an
 /// object with fields, and functions defined in F# scripts (dynamic assemblies) are refused when
 /// wrapped. The worker has its own copy of every static value.</para>
@@ -79,6 +79,17 @@ type Processed =
     /// assembly; the message says why and what to do instead.</exception>
     member Wrap: f: ('a -> 'b) -> ('a -> Task<'b>)
 
+    /// <summary>Wraps a function so that each call runs in a worker process and takes a cancellation token: the
+    /// token removes the call while it is queued, and kills (and replaces) its worker while it runs.</summary>
+    /// <param name="f">A function without captured state (see the remarks on <see cref="T:Futured.Processed"/>);
+    /// it does not receive the token: cancelling the call ends its worker process.</param>
+    /// <returns>A function whose calls queue on this executor; a call whose token is cancelled ends with an
+    /// <see cref="T:System.OperationCanceledException"/>.</returns>
+    /// <exception cref="T:System.ArgumentNullException">When <c>f</c> is null.</exception>
+    /// <exception cref="T:System.ArgumentException">When <c>f</c> captures state or comes from a dynamic
+    /// assembly; the message says why and what to do instead.</exception>
+    member WrapCancellable: f: ('a -> 'b) -> ('a -> CancellationToken -> Task<'b>)
+
     /// <summary>Wraps a delegate (a static method, or a lambda that captures nothing) for worker processes.</summary>
     /// <param name="f">A delegate without captured state.</param>
     /// <returns>A delegate whose calls queue on this executor.</returns>
@@ -109,12 +120,15 @@ type Processed =
     /// <param name="values">The values, consumed lazily and serialised to the children as JSON.</param>
     /// <param name="body">The body without captured state.</param>
     /// <param name="maxWorkers">The most children running at once.</param>
+    /// <param name="cancellationToken">Kills the running children (with their process groups) and starts no
+    /// further value; the task is then cancelled once every running child has exited.</param>
     /// <returns>A task that completes when every child has exited, faulted with a
     /// <see cref="T:Futured.ForkedException"/> for the first child that failed.</returns>
     /// <exception cref="T:System.ArgumentNullException">When <c>values</c> or <c>body</c> is null.</exception>
     /// <exception cref="T:System.ArgumentOutOfRangeException">When <c>maxWorkers</c> is zero or negative.</exception>
     /// <exception cref="T:System.ArgumentException">When <c>body</c> captures state.</exception>
-    static member internal Fork: values: seq<'a> * body: Action<'a> * maxWorkers: int -> Task
+    static member internal Fork:
+        values: seq<'a> * body: Action<'a> * maxWorkers: int * cancellationToken: CancellationToken -> Task
 
     /// The process ids of the live workers.
     member internal WorkerIds: int[]

@@ -1,6 +1,7 @@
 namespace Futured
 
 open System
+open System.Threading
 open System.Threading.Tasks
 open Futured.Internal
 
@@ -8,6 +9,8 @@ open Futured.Internal
 module Processes =
 
     let private shared = lazy (new Processed(Environment.ProcessorCount))
+
+    let sharedPool () = shared.Value
 
     let processed (f: 'a -> 'b) : 'a -> Task<'b> =
         Guard.notNull "f" f
@@ -17,8 +20,16 @@ module Processes =
         Guard.notNull "f" f
         shared.Value.WrapFunc f
 
-    let forked (maxWorkers: int) (body: 'a -> unit) (values: seq<'a>) : Task =
+    let forkedCancellable
+        (cancellationToken: CancellationToken)
+        (maxWorkers: int)
+        (body: 'a -> unit)
+        (values: seq<'a>)
+        : Task =
         Guard.positive "maxWorkers" maxWorkers
         Guard.notNull "body" body
         Guard.notNull "values" values
-        Fork.run maxWorkers (Callable.ofFunction "body" body) values
+        Fork.run maxWorkers (Callable.ofFunction "body" body) values cancellationToken
+
+    let forked (maxWorkers: int) (body: 'a -> unit) (values: seq<'a>) : Task =
+        forkedCancellable CancellationToken.None maxWorkers body values

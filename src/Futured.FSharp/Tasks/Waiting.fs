@@ -15,13 +15,20 @@ type internal WaitingEntry<'T>(task: Task<'T>) =
     member val Faulted = false with get, set
 
 [<Sealed>]
-type Waiting<'T>(tasks: seq<Task<'T>>) as this =
+type Waiting<'T>(tasks: seq<Task<'T>>, cancellationToken: CancellationToken) as this =
     let gate = obj ()
     let registered = ResizeArray<WaitingEntry<'T>>()
     let cancellation = new CancellationTokenSource()
     let mutable blockFailure: exn = null
     let mutable left: Task<'T array> = null
     let mutable closed = false
+    // The outer token cancels the scope's token; registered once the first tasks are in, removed when the scope is left.
+    let mutable outerRegistration = Unchecked.defaultof<CancellationTokenRegistration>
+
+    /// Whether the scope's token (or the outer token, whose callbacks may not have reached the scope yet) is cancelled.
+    let stopping () =
+        cancellation.IsCancellationRequested
+        || cancellationToken.IsCancellationRequested
 
     let cancelSiblings () =
         try
@@ -30,9 +37,9 @@ type Waiting<'T>(tasks: seq<Task<'T>>) as this =
             // A sibling's cancellation callback failed; its own task carries that failure.
             ()
 
-    /// A cancellation the scope caused, rather than a failure of the task.
+    /// A cancellation the scope (or its outer token) caused, rather than a failure of the task.
     let causedByScope (work: Task) =
-        cancellation.IsCancellationRequested
+        stopping ()
         && (work.IsCanceled
             || (work.IsFaulted
                 && work.Exception.InnerExceptions
@@ -76,6 +83,8 @@ type Waiting<'T>(tasks: seq<Task<'T>>) as this =
                     let watchers = snapshot |> Array.map (fun entry -> entry.Watcher)
                     do! Task.WhenAll(watchers).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing)
 
+            outerRegistration.Unregister() |> ignore
+
             let faults =
                 [|
                     if not (isNull blockFailure) then
@@ -85,6 +94,14 @@ type Waiting<'T>(tasks: seq<Task<'T>>) as this =
                 |]
 
             match faults.Length with
+            | 0 when cancellationToken.IsCancellationRequested ->
+                return
+                    raise (
+                        OperationCanceledException(
+                            "The waiting scope was cancelled by its outer token; every task has finished.",
+                            cancellationToken
+                        )
+                    )
             | 0 -> return snapshot |> Array.map (fun entry -> entry.Task.Result)
             | 1 ->
                 ExceptionDispatchInfo.Throw faults[0]
@@ -101,7 +118,11 @@ type Waiting<'T>(tasks: seq<Task<'T>>) as this =
 
             this.Add t
 
-    new() = Waiting<'T>(Seq.empty)
+        outerRegistration <- cancellationToken.Register(fun () -> cancelSiblings ())
+
+    new(tasks: seq<Task<'T>>) = Waiting<'T>(tasks, CancellationToken.None)
+
+    new() = Waiting<'T>(Seq.empty, CancellationToken.None)
 
     member _.Token = cancellation.Token
 
@@ -138,8 +159,7 @@ type Waiting<'T>(tasks: seq<Task<'T>>) as this =
 
     /// Records an exception of the block that uses the scope, as run does.
     member internal _.BlockFailed(e: exn) =
-        let isOurCancellation =
-            (e :? OperationCanceledException) && cancellation.IsCancellationRequested
+        let isOurCancellation = (e :? OperationCanceledException) && stopping ()
 
         if not isOurCancellation then
             blockFailure <- e
@@ -161,9 +181,9 @@ type Waiting<'T>(tasks: seq<Task<'T>>) as this =
 [<CompilationRepresentation(CompilationRepresentationFlags.ModuleSuffix)>]
 module Waiting =
 
-    let runWith (tasks: seq<Task<'T>>) (body: Waiting<'T> -> Task<unit>) : Task<'T array> =
+    let private scoped (tasks: seq<Task<'T>>) (cancellationToken: CancellationToken) (body: Waiting<'T> -> Task<unit>) =
         Guard.notNull "body" body
-        let scope = new Waiting<'T>(tasks)
+        let scope = new Waiting<'T>(tasks, cancellationToken)
 
         task {
             try
@@ -175,6 +195,12 @@ module Waiting =
 
             return! scope.WaitAsync().ConfigureAwait(false)
         }
+
+    let runWith (tasks: seq<Task<'T>>) (body: Waiting<'T> -> Task<unit>) : Task<'T array> =
+        scoped tasks CancellationToken.None body
+
+    let runCancellable (cancellationToken: CancellationToken) (body: Waiting<'T> -> Task<unit>) : Task<'T array> =
+        scoped Seq.empty cancellationToken body
 
     let run body = runWith Seq.empty body
 

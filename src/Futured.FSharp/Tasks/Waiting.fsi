@@ -30,7 +30,17 @@ type Waiting<'T> =
     /// <exception cref="T:System.ArgumentNullException">When <c>tasks</c> or one of them is null.</exception>
     new: tasks: seq<Task<'T>> -> Waiting<'T>
 
-    /// <summary>Cancelled when a registered task fails (or the <c>run</c> block throws): pass it to the
+    /// <summary>Opens a scope with the given running tasks registered, linked to an outer token: when
+    /// <c>cancellationToken</c> is cancelled, the scope's <see cref="P:Futured.Waiting`1.Token"/> is cancelled
+    /// too, and leaving the scope raises <see cref="T:System.OperationCanceledException"/> once every task has
+    /// finished (faults of tasks, if any, are raised instead; cancellations are not faults then).</summary>
+    /// <param name="tasks">Running tasks.</param>
+    /// <param name="cancellationToken">The outer token, e.g. a request's or the application's.</param>
+    /// <exception cref="T:System.ArgumentNullException">When <c>tasks</c> or one of them is null.</exception>
+    new: tasks: seq<Task<'T>> * cancellationToken: CancellationToken -> Waiting<'T>
+
+    /// <summary>Cancelled when a registered task fails (or the <c>run</c> block throws, or the outer token the
+    /// scope was opened with is cancelled): pass it to the
     /// work of the scope so that it stops once a sibling has failed.</summary>
     member Token: CancellationToken
 
@@ -84,6 +94,18 @@ module Waiting =
     /// <returns>The results, in registration order.</returns>
     /// <exception cref="T:System.ArgumentNullException">When <c>tasks</c>, one of them or <c>body</c> is null.</exception>
     val runWith: tasks: seq<Task<'T>> -> body: (Waiting<'T> -> Task<unit>) -> Task<'T array>
+
+    /// <summary>Like <c>run</c>, linked to an outer token: when <c>cancellationToken</c> is cancelled, the
+    /// scope's token is cancelled too (so the tasks started with it stop), and once every task has finished
+    /// the result is an <see cref="T:System.OperationCanceledException"/>, never before. Faults of tasks or of
+    /// the block, if any, are raised instead, as in <c>run</c>; cancellations are then not faults.</summary>
+    /// <param name="cancellationToken">The outer token, e.g. a request's or the application's.</param>
+    /// <param name="body">The block: registers tasks with <c>Add</c> or <c>Start</c>.</param>
+    /// <returns>The results, in registration order.</returns>
+    /// <exception cref="T:System.ArgumentNullException">When <c>body</c> is null.</exception>
+    /// <exception cref="T:System.OperationCanceledException">(from the returned task) When the outer token was
+    /// cancelled and no task failed otherwise.</exception>
+    val runCancellable: cancellationToken: CancellationToken -> body: (Waiting<'T> -> Task<unit>) -> Task<'T array>
 
     /// <summary>Waits for every task and gives the results in order, raising every fault (one as itself,
     /// several as one AggregateException); the original's <c>waiting(*fs)</c> without a block.</summary>

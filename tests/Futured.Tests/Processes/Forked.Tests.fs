@@ -124,7 +124,15 @@ let tests =
             <| fun () ->
                 task {
                     let file = Path.Combine(tempDir (), "out")
-                    do! Processed.Fork([ for i in 0..2 -> file, i ], Action<string * int> append, 1)
+
+                    do!
+                        Processed.Fork(
+                            [ for i in 0..2 -> file, i ],
+                            Action<string * int> append,
+                            1,
+                            CancellationToken.None
+                        )
+
                     Expect.equal (lines file) [ 0..2 ] "every body ran"
                 }
 
@@ -149,26 +157,38 @@ let tests =
 
                 let e4 =
                     raises<ArgumentNullException>(fun () ->
-                        Processed.Fork([ 1 ], Unchecked.defaultof<Action<int>>, 1) |> ignore)
+                        Processed.Fork([ 1 ], Unchecked.defaultof<Action<int>>, 1, CancellationToken.None)
+                        |> ignore)
 
                 Expect.equal e4.ParamName "body" "null body"
 
                 let e5 =
                     raises<ArgumentNullException>(fun () ->
-                        Processed.Fork(Unchecked.defaultof<seq<int>>, Action<int>(fun _ -> ()), 1)
+                        Processed.Fork(
+                            Unchecked.defaultof<seq<int>>,
+                            Action<int>(fun _ -> ()),
+                            1,
+                            CancellationToken.None
+                        )
                         |> ignore)
 
                 Expect.equal e5.ParamName "values" "null values"
 
                 let e6 =
                     raises<ArgumentOutOfRangeException>(fun () ->
-                        Processed.Fork([ 1 ], Action<int>(fun _ -> ()), 0) |> ignore)
+                        Processed.Fork([ 1 ], Action<int>(fun _ -> ()), 0, CancellationToken.None)
+                        |> ignore)
 
                 Expect.equal e6.ParamName "maxWorkers" "bound"
 
                 let e7 =
                     raises<ArgumentException>(fun () ->
-                        Processed.Fork([ 1 ], Action<int>(fun i -> Console.Error.WriteLine(i + k)), 1)
+                        Processed.Fork(
+                            [ 1 ],
+                            Action<int>(fun i -> Console.Error.WriteLine(i + k)),
+                            1,
+                            CancellationToken.None
+                        )
                         |> ignore)
 
                 Expect.equal e7.ParamName "body" "capturing delegate"
