@@ -145,3 +145,61 @@ type ThreadedMapAsCompleted() =
     [<Benchmark(Description = "floor: Task.WhenEach over completed tasks")>]
     member _.WhenEachAlone() : Task<int64> =
         Task.WhenEach(completed) |> sumBy (fun t -> t.Result)
+
+/// The bounded lazy ordered map (`MaxConcurrency = 64` over a lazy `seq`) against Dataflow's bounded,
+/// ordered `TransformBlock` (`BoundedCapacity = 64`, `MaxDegreeOfParallelism = 64`, `EnsureOrdered`), fed by
+/// `SendAsync` while the consumer drains it. `Parallel.ForEachAsync` (which keeps no results) is the baseline
+/// of `BoundedMap`.
+[<MemoryDiagnoser; ThreadingDiagnoser>]
+type BoundedMapDataflow() =
+    let bound = 64
+
+    /// The number of items, produced lazily.
+    [<Params(1_000_000)>]
+    member val N = 0 with get, set
+
+    /// The work each call does: `threaded f` for Futured and the synchronous body for the block, or an
+    /// asynchronous function that suspends once.
+    [<Params(Work.Threaded, Work.Async)>]
+    member val Work = Work.Threaded with get, set
+
+    [<Benchmark(Baseline = true, Description = "TransformBlock bounded 64, MaxDOP 64, ordered")>]
+    member this.DataflowBounded() : Task<int64> =
+        let options =
+            ExecutionDataflowBlockOptions(MaxDegreeOfParallelism = bound, BoundedCapacity = bound, EnsureOrdered = true)
+
+        let block =
+            match this.Work with
+            | Work.Threaded -> TransformBlock<int, int>(Func<int, int> inc, options)
+            | _ -> TransformBlock<int, int>(Func<int, Task<int>> incLater, options)
+
+        let n = this.N
+
+        let feeding =
+            task {
+                for x in seq { 0 .. n - 1 } do
+                    let! _ = block.SendAsync x
+                    ()
+
+                block.Complete()
+            }
+
+        task {
+            let! sum = drainBlock block
+            do! feeding
+            return sum
+        }
+
+    [<Benchmark(Description = "Futured.mapWith MaxConcurrency 64")>]
+    member this.FuturedBounded() : Task<int64> =
+        let options =
+            { MapOptions.Default with
+                MaxConcurrency = Some bound
+            }
+
+        let f =
+            match this.Work with
+            | Work.Threaded -> threaded inc
+            | _ -> incLater
+
+        Futured.mapWith options f (seq { 0 .. this.N - 1 }) |> sumBy id
