@@ -1,7 +1,9 @@
 // Builds the results section of docs/benchmarks.md from what bench/run.sh produced:
 //   dotnet fsi bench/report.fsx ARTIFACTS TARGETS OUTPUT
-// ARTIFACTS holds machine.md, memory.md and bdn/results/*-report-github.md (BenchmarkDotNet's GitHub
-// exporter, one file per class, with a Baseline column); TARGETS is bench/targets.tsv. When OUTPUT already
+// ARTIFACTS holds machine.md, memory.md, figures.tsv and bdn/results/*-report-github.md (BenchmarkDotNet's
+// GitHub exporter, one file per class, with a Baseline column); TARGETS is bench/targets.tsv. figures.tsv holds
+// the figures the memory-flatness program judges (class, case, value, unit, baseline; the unit is x for a time
+// ratio, "x alloc" for an allocation ratio, or ms for an absolute time). When OUTPUT already
 // has the results markers only the text between them is replaced, otherwise OUTPUT is written whole.
 
 open System
@@ -78,10 +80,16 @@ let parse (path: string) =
         Groups = groups
     }
 
-/// A target of DESIGN §7 for one class: the largest time ratio and allocation ratio, and a note.
+/// The time limit of a class: a ratio to the baseline, or an absolute time per operation (in nanoseconds,
+/// written with its unit in targets.tsv, e.g. 60us or 10ms).
+type TimeLimit =
+    | Ratio of float
+    | Absolute of float
+
+/// A target of DESIGN §7 for one class: the largest time ratio (or time) and allocation ratio, and a note.
 type Target =
     {
-        Time: float option
+        Time: TimeLimit option
         Alloc: float option
         Note: string
     }
@@ -98,10 +106,24 @@ let targets =
                     | true, v -> Some v
                     | _ -> None
 
+                let limit (s: string) =
+                    let scaled (suffix: string) (k: float) =
+                        if s.EndsWith suffix then
+                            ratio (s.Substring(0, s.Length - suffix.Length))
+                            |> Option.map (fun v -> Absolute(v * k))
+                        else
+                            None
+
+                    match ratio s with
+                    | Some v -> Some(Ratio v)
+                    | None ->
+                        [ "ns", 1.0; "us", 1e3; "µs", 1e3; "ms", 1e6; "s", 1e9 ]
+                        |> List.tryPick (fun (suffix, k) -> scaled suffix k)
+
                 Some(
                     cls,
                     {
-                        Time = ratio time
+                        Time = limit time
                         Alloc = ratio alloc
                         Note = note
                     }
@@ -133,6 +155,19 @@ let durationOf (s: string) =
         | (true, v), Some k -> Some(v * k)
         | _ -> None
     | _ -> None
+
+/// A duration in nanoseconds, in the largest unit that keeps it above one.
+let showTime (ns: float) =
+    let inv = Globalization.CultureInfo.InvariantCulture
+
+    if ns >= 1e6 then (ns / 1e6).ToString("0.00", inv) + " ms"
+    elif ns >= 1e3 then (ns / 1e3).ToString("0.00", inv) + " µs"
+    else ns.ToString("0.0", inv) + " ns"
+
+let showLimit (limit: TimeLimit) =
+    match limit with
+    | Ratio v -> $"time ≤ {v}×"
+    | Absolute ns -> $"time ≤ {showTime ns} per operation"
 
 let reports =
     let dir = Path.Combine(artifacts, "bdn", "results")
@@ -189,13 +224,23 @@ let summary =
 
                         let alloc = at row (col "Alloc Ratio") |> Option.bind ratioOf
 
+                        let mean = at row meanCol |> Option.bind durationOf
+
                         let verdict =
                             match target, time with
+                            // A case that measures a part of the Futured case (its floor), not judged.
+                            | _ when (defaultArg (at row methodCol) "").Trim('\'').StartsWith "floor:" ->
+                                "floor (not judged)"
                             | None, _
                             | Some { Time = None; Alloc = None }, _ -> "see note"
                             | Some _, None -> "no figure"
                             | Some t, Some time ->
-                                let okTime = t.Time |> Option.forall (fun limit -> time <= limit)
+                                let okTime =
+                                    match t.Time, mean with
+                                    | Some(Ratio limit), _ -> time <= limit
+                                    | Some(Absolute limit), Some mean -> mean <= limit
+                                    | Some(Absolute _), None -> false
+                                    | None, _ -> true
 
                                 let okAlloc =
                                     match t.Alloc, alloc with
@@ -212,7 +257,7 @@ let summary =
                             match target with
                             | Some t ->
                                 [
-                                    t.Time |> Option.map (fun v -> $"time ≤ {v}×")
+                                    t.Time |> Option.map showLimit
                                     t.Alloc |> Option.map (fun v -> $"alloc ≤ {v}×")
                                 ]
                                 |> List.choose id
@@ -227,8 +272,47 @@ let summary =
 
                         let note = target |> Option.map (fun t -> t.Note) |> Option.defaultValue ""
 
+                        let shownTime =
+                            match target, mean with
+                            | Some { Time = Some(Absolute _) }, Some mean -> $"{showTime mean} ({show time})"
+                            | _ -> show time
+
                         yield
-                            $"| {r.Class} | {name} | {parameters} | {against} | {show time} | {bdnRatio} | {show alloc} | {limits} | {verdict} | {note} |"
+                            $"| {r.Class} | {name} | {parameters} | {against} | {shownTime} | {bdnRatio} | {show alloc} | {limits} | {verdict} | {note} |"
+
+        // The figures of the memory-flatness program, judged on the same targets.
+        let figuresFile = Path.Combine(artifacts, "figures.tsv")
+
+        if File.Exists figuresFile then
+            for line in File.ReadAllLines figuresFile do
+                match line.Split('\t') with
+                | [| cls; case; value; unit; baseline |] ->
+                    let value = Double.Parse(value, Globalization.CultureInfo.InvariantCulture)
+
+                    let target = targets |> Map.tryFind cls
+
+                    let two (v: float) = v.ToString("0.00")
+
+                    let shown, limit, ok =
+                        match unit, target with
+                        | "x alloc", Some { Alloc = Some limit } ->
+                            $"alloc {two value}×", $"alloc ≤ {limit}×", Some(value <= limit)
+                        | "x", Some { Time = Some(Ratio limit) } -> $"{two value}×", $"≤ {limit}×", Some(value <= limit)
+                        | "ms", Some { Time = Some(Absolute limit) } ->
+                            showTime (value * 1e6), showLimit (Absolute limit), Some(value * 1e6 <= limit)
+                        | "ms", _ -> showTime (value * 1e6), "", None
+                        | _ -> $"{two value}{unit}", "", None
+
+                    let verdict =
+                        match ok with
+                        | Some true -> "met"
+                        | Some false -> "**missed**"
+                        | None -> "see note"
+
+                    let note = target |> Option.map (fun t -> t.Note) |> Option.defaultValue ""
+
+                    yield $"| {cls} | {case} | | {baseline} | {shown} | | | {limit} | {verdict} | {note} |"
+                | _ -> ()
     ]
 
 let section =
@@ -266,12 +350,12 @@ let section =
     line ""
 
     line
-        "The time ratio is the case's mean time over its baseline's mean, both from the same run, and the result is judged on it; BenchmarkDotNet's own Ratio (the mean of per-iteration ratios, with its standard deviation) is shown beside it. The allocation ratio is BenchmarkDotNet's."
+        "The time ratio is the case's mean time over its baseline's mean, both from the same run, and the result is judged on it; BenchmarkDotNet's own Ratio (the mean of per-iteration ratios, with its standard deviation) is shown beside it. The allocation ratio is BenchmarkDotNet's. A class with an absolute target is judged on the case's mean time per operation, shown first. The rows without parameters after the BenchmarkDotNet classes come from the memory-flatness program (fresh processes; see its tables below)."
 
     line ""
 
     line
-        "| class | case | parameters | baseline | time ratio | BenchmarkDotNet Ratio ± RatioSD | allocation ratio | target (DESIGN §7) | result | note |"
+        "| class | case | parameters | baseline | time ratio (or time) | BenchmarkDotNet Ratio ± RatioSD | allocation ratio | target (DESIGN §7, issue 15) | result | note |"
 
     line "|---|---|---|---|---:|---:|---:|---|---|---|"
     summary |> List.iter line

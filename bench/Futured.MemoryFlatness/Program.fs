@@ -3,6 +3,12 @@
 ///
 ///   Futured.MemoryFlatness            10^5, 10^6, 10^7 map items; 10^5, 10^6 tasks
 ///   Futured.MemoryFlatness --short    10^5, 10^6 map items; 10^4, 10^5 tasks
+///   ... --figures PATH                also writes the judged figures (class, case, value, unit, baseline) as
+///                                     tab-separated lines to PATH, for bench/report.fsx
+///
+/// At the largest map size it also runs the same bounded map through Dataflow's bounded, ordered
+/// TransformBlock, and the Futured and Dataflow maps of an asynchronous function, each in a fresh process; and
+/// it measures the first result of a stream while four blocking calls run in 8 fresh processes.
 ///
 /// Exits with 1 when a child fails, gives a wrong result, or the peak working set grows with N.
 module Futured.MemoryFlatness.Program
@@ -85,7 +91,15 @@ let private median (xs: TimeSpan list) =
     let sorted = List.sort xs
     sorted[sorted.Length / 2]
 
-let private runParent (short: bool) =
+/// How many fresh processes measure the first result; the worst is reported.
+let private firstResultRuns = 8
+
+let private runParent (short: bool) (figuresPath: string option) =
+    let figures = ResizeArray<string>()
+
+    let figure (cls: string) (case: string) (value: float) (unit: string) (baseline: string) =
+        figures.Add(String.Join('\t', [| cls; case; value.ToString("0.####", inv); unit; baseline |]))
+
     let mapSizes =
         if short then
             [ 100_000; 1_000_000 ]
@@ -101,7 +115,8 @@ let private runParent (short: bool) =
     let passes = 5
 
     let maps =
-        (0 :: mapSizes) |> List.map (fun n -> child [ "map"; string n ] |> parseMap)
+        (0 :: mapSizes)
+        |> List.map (fun n -> child [ "map"; "futured"; "sync"; string n ] |> parseMap)
 
     printfn "#### Bounded lazy `map`: `MaxConcurrency = 64`, `threaded` trivial calls, a fresh process per N"
     printfn ""
@@ -139,6 +154,102 @@ let private runParent (short: bool) =
 
     printfn ""
 
+    figure
+        "MemoryFlatness"
+        $"peak working set at {count last.Items} items over the peak at {count first.Items}"
+        growth
+        "x"
+        "flat (1.0x)"
+
+    // The largest size once more for each side and work, each in a fresh process.
+    let largest = last.Items
+
+    let sides =
+        [
+            "futured", "sync", last
+            "dataflow", "sync", child [ "map"; "dataflow"; "sync"; string largest ] |> parseMap
+            "futured", "async", child [ "map"; "futured"; "async"; string largest ] |> parseMap
+            "dataflow", "async", child [ "map"; "dataflow"; "async"; string largest ] |> parseMap
+        ]
+
+    printfn
+        "#### Bounded lazy ordered map at %s items, `MaxConcurrency = 64`, against Dataflow's bounded ordered `TransformBlock` (a fresh process each)"
+        (count largest)
+
+    printfn ""
+    printfn "| side | work | per item | allocated per item | peak working set |"
+    printfn "|---|---|---:|---:|---:|"
+
+    for side, work, m in sides do
+        printfn
+            "| %s | %s | %s | %s | %s |"
+            (if side = "futured" then
+                 "`Futured.mapWith` (MaxConcurrency 64)"
+             else
+                 "`TransformBlock` (BoundedCapacity 64, MaxDOP 64, EnsureOrdered)")
+            (if work = "sync" then
+                 "synchronous (`threaded f` / the block's body)"
+             else
+                 "asynchronous (one `Task.Yield`)")
+            ((nsPerItem m.Elapsed m.Items).ToString("0 ns", inv))
+            ((float m.Allocated / float m.Items).ToString("0 B", inv))
+            (mib m.PeakWorkingSet)
+
+    printfn ""
+
+    for work in [ "sync"; "async" ] do
+        let pick side =
+            sides |> List.find (fun (s, w, _) -> s = side && w = work) |> fun (_, _, m) -> m
+
+        let mine, theirs = pick "futured", pick "dataflow"
+
+        figure
+            "BoundedMapDataflowLarge"
+            $"Futured.mapWith MaxConcurrency 64, {work} work, {count largest} items: time per item"
+            (mine.Elapsed.TotalNanoseconds / theirs.Elapsed.TotalNanoseconds)
+            "x"
+            "TransformBlock bounded 64, MaxDOP 64, ordered"
+
+        figure
+            "BoundedMapDataflowLarge"
+            $"Futured.mapWith MaxConcurrency 64, {work} work, {count largest} items: allocated per item"
+            (float mine.Allocated / float theirs.Allocated)
+            "x alloc"
+            "TransformBlock bounded 64, MaxDOP 64, ordered"
+
+    let firsts mode =
+        [
+            for _ in 1..firstResultRuns -> child [ "firstresult"; mode ] |> Int64.Parse |> TimeSpan.FromTicks
+        ]
+
+    let warmed, cold = firsts "warm", firsts "cold"
+    let worst, worstCold = List.max warmed, List.max cold
+
+    let ms (t: TimeSpan) =
+        t.TotalMilliseconds.ToString("0.00 ms", inv)
+
+    printfn
+        "#### First result of a stream while four blocking calls run (10,000 calls, as completed, `threaded`), %d fresh processes each"
+        firstResultRuns
+
+    printfn ""
+
+    printfn
+        "Four calls of a `threaded` function block until released; once they run, an as-completed `Futured.mapWith` of the same function over 10,000 more inputs starts, and the time to its first result is taken. _Warm_: the process ran the same stream once before, over another `threaded` function with nothing blocking, so that the stream's code is compiled (the judged figure); _cold_: the first stream of the process, with the JIT compilation of its code."
+
+    printfn ""
+    printfn "| run | warm | cold |"
+    printfn "|---:|---:|---:|"
+
+    List.zip warmed cold
+    |> List.iteri (fun i (w, c) -> printfn "| %d | %s | %s |" (i + 1) (ms w) (ms c))
+
+    printfn ""
+    printfn "Worst of %d: **%s** warm, %s cold." firstResultRuns (ms worst) (ms worstCold)
+    printfn ""
+
+    figure "FirstResult" $"worst of {firstResultRuns} fresh processes" worst.TotalMilliseconds "ms" "absolute"
+
     let completed consumer =
         taskSizes
         |> List.map (fun n -> child [ "ascompleted"; consumer; string n; string passes ] |> parseCompleted)
@@ -174,14 +285,24 @@ let private runParent (short: bool) =
         (count (largest.Tasks / smallest.Tasks))
         (count (largest.Tasks / smallest.Tasks))
 
+    match figuresPath with
+    | Some path -> File.WriteAllLines(path, figures)
+    | None -> ()
+
     if flat then 0 else 1
+
+let private side (s: string) =
+    if s = "dataflow" then DataflowSide else FuturedSide
+
+let private work (s: string) =
+    if s = "async" then AsyncWork else SyncWork
 
 [<EntryPoint>]
 let main argv =
     try
         match List.ofArray argv with
-        | [ "map"; n ] ->
-            let m = Futured.run (boundedMap (int n))
+        | [ "map"; which; kind; n ] ->
+            let m = Futured.run (boundedMap (side which) (work kind) (int n))
 
             printfn
                 "RESULT %d %d %d %d %d %d"
@@ -203,10 +324,16 @@ let main argv =
             let c = Futured.run (asCompleted which (int n) (int passes))
             printfn "RESULT %d %s" c.Tasks (c.Passes |> List.map (fun t -> string t.Ticks) |> String.concat " ")
             0
-        | [] -> runParent false
-        | [ "--short" ] -> runParent true
+        | [ "firstresult"; mode ] ->
+            let t = Futured.run (firstResult (mode = "warm"))
+            printfn "RESULT %d" t.Ticks
+            0
+        | [] -> runParent false None
+        | [ "--short" ] -> runParent true None
+        | [ "--figures"; path ] -> runParent false (Some path)
+        | [ "--short"; "--figures"; path ] -> runParent true (Some path)
         | _ ->
-            eprintfn "usage: Futured.MemoryFlatness [--short]"
+            eprintfn "usage: Futured.MemoryFlatness [--short] [--figures PATH]"
             2
     with e ->
         eprintfn "%s" e.Message

@@ -55,6 +55,15 @@ let permutations: Arbitrary<int[]> =
     }
     |> Arb.fromGen
 
+/// Permutations of up to 300 elements: enough for an as-completed map to look for a task beyond the places it
+/// checks first.
+let largePermutations: Arbitrary<int[]> =
+    gen {
+        let! n = Gen.choose (1, 300)
+        return! Gen.shuffle [| 0 .. n - 1 |]
+    }
+    |> Arb.fromGen
+
 /// A permutation together with a cut point k (0..n) in it.
 let permutationsWithCut: Arbitrary<int[] * int> =
     gen {

@@ -201,7 +201,9 @@ type internal Pass<'a, 'b, 'r>(plan: Plan<'a, 'b, 'r>, consumerToken: Cancellati
                 if cancelled () then
                     fail (stopReason ())
 
-                fill ()
+                // An input that has ended has nothing more to give (the fill that saw it end told the strategy).
+                if not input.Exhausted then
+                    fill ()
 
                 match tryTake () with
                 | Yielded -> ValueTask<bool> true

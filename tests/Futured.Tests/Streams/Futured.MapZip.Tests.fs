@@ -37,6 +37,47 @@ let tests =
             <| fun perm ->
                 pairsEveryKeyOnce perm (fun tcs -> Futured.mapZip (fun i -> tcs[i].Task) [ 0 .. tcs.Length - 1 ])
 
+            property
+                "mapZip pairs every input with its own result in any completion order, also beyond the places it looks ahead"
+                largePermutations
+            <| fun perm ->
+                pairsEveryKeyOnce perm (fun tcs -> Futured.mapZip (fun i -> tcs[i].Task) [ 0 .. tcs.Length - 1 ])
+
+            testTask "mapZip pairs every input with its result when one task stands for many inputs, near and far apart"
+            <| fun () ->
+                task {
+                    let n = 300
+
+                    let shared =
+                        TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously)
+
+                    let own =
+                        Array.init n (fun _ ->
+                            TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously))
+
+                    // Every tenth input shares one task; the others have their own.
+                    let reading =
+                        toList (
+                            Futured.mapZip (fun i -> if i % 10 = 0 then shared.Task else own[i].Task) [ 0 .. n - 1 ]
+                        )
+
+                    // The last inputs complete first (far from the first places), then the shared task, then the rest.
+                    for i in n - 1 .. -1 .. n / 2 do
+                        own[i].SetResult(i + 1)
+
+                    shared.SetResult -1
+
+                    for i in n / 2 - 1 .. -1 .. 0 do
+                        own[i].SetResult(i + 1)
+
+                    let! pairs = reading
+
+                    Expect.equal
+                        (List.sort pairs)
+                        [ for i in 0 .. n - 1 -> i, (if i % 10 = 0 then -1 else i + 1) ]
+                        "every input once, with its own task's result"
+                }
+
             property "items pairs every key with its own task's result, each exactly once, as completed" permutations
             <| fun perm ->
                 pairsEveryKeyOnce perm (fun tcs -> Futured.items [ for i in 0 .. tcs.Length - 1 -> i, tcs[i].Task ])
