@@ -325,6 +325,12 @@ await Futures.Forked(
 CheckSequence("Forked", [0, 1, 2, 3], Directory.GetFiles(forkedFolder).Select(file => int.Parse(Path.GetFileName(file))).Order());
 Directory.Delete(forkedFolder, recursive: true);
 
+// Functions that take the stream's token or return a ValueTask, and deadlines that stop running requests.
+foreach (var (what, expected, actual) in await CancellableExamples.RunAsync(client))
+{
+    Check(what, expected, actual);
+}
+
 // The README's C# snippets, with what they print checked.
 CheckSequence("README: wrapping functions", ["49 1024"], await ReadmeExamples.Capture(ReadmeExamples.WrappingFunctions));
 CheckSequence("README: executors", ["12 42", "10"], await ReadmeExamples.Capture(ReadmeExamples.Executors));
