@@ -133,14 +133,14 @@ internal static class CancellableExamples
         }
     }
 
-    /// <summary>Maps <paramref name="function"/> over 10 and the long delays with a one-second deadline; returns the
+    /// <summary>Maps <paramref name="function"/> over 10 and the long delays with a two-second deadline; returns the
     /// results yielded before the <see cref="TimeoutException"/>, or a note when there was none.</summary>
     private static async Task<string> StopsAtTheDeadline(Func<int, CancellationToken, Task<int>> function, params int[] longDelays)
     {
         var results = new List<int>();
         try
         {
-            await foreach (var ms in function.Map([10, .. longDelays], timeout: TimeSpan.FromSeconds(1)))
+            await foreach (var ms in function.Map([10, .. longDelays], timeout: TimeSpan.FromSeconds(2)))
             {
                 results.Add(ms);
             }

@@ -120,7 +120,7 @@ internal static class ReadmeExamples
         };
         try
         {
-            await foreach (var body in fetch.Map([10, 20, 60_000], timeout: TimeSpan.FromSeconds(1)))
+            await foreach (var body in fetch.Map([10, 20, 60_000], timeout: TimeSpan.FromSeconds(2)))
             {
                 Console.WriteLine(body); // 10, then 20
             }
