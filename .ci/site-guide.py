@@ -16,7 +16,7 @@ import sys
 # page title gives the page its title; the others keep their heading as a second-level one.
 PAGES = [
     ("wrapping.md", "Wrapping functions: `threaded`, `asynced` and executors", ["Wrapping functions"]),
-    ("streaming.md", "Streaming results", ["Results: in order", "The map family", "Cancellation reaches", "Sync bridges"]),
+    ("streaming.md", "Streaming results", ["Results: in order", "The map family", "Cancellation reaches", "Cancellable functions from C#", "Sync bridges"]),
     ("builder.md", "The `futured { }` builder", ["`futured { }`"]),
     ("task-sets-and-waiting.md", "Task sets and waiting scopes", ["Task sets", "Waiting scopes"]),
     ("commands.md", "Commands", ["Commands"]),

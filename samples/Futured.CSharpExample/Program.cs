@@ -362,6 +362,12 @@ foreach (var mismatch in await CancellationChecks.RunAsync())
     Console.Error.WriteLine(mismatch);
 }
 
+// Functions that take the stream's token or return a ValueTask, and deadlines that stop running requests.
+foreach (var (what, expected, actual) in await CancellableExamples.RunAsync(client))
+{
+    Check(what, expected, actual);
+}
+
 // The README's C# snippets, with what they print checked.
 CheckSequence("README: wrapping functions", ["49 1024"], await ReadmeExamples.Capture(ReadmeExamples.WrappingFunctions));
 CheckSequence("README: executors", ["12 42", "10"], await ReadmeExamples.Capture(ReadmeExamples.Executors));

@@ -177,6 +177,48 @@ internal static class ReadmeExamples
         Console.WriteLine(all.Sum()); // 10100
     }
 
+    public static async Task CancellableFunctions(HttpClient client)
+    {
+        // client: an HttpClient whose BaseAddress is the example's delay server (samples/Futured.CSharpExample).
+        // Each call gets the stream's token: the deadline cancels it, and HttpClient aborts the request still running.
+        var cancelled = 0;
+        var fetch = async (int ms, CancellationToken token) =>
+        {
+            try
+            {
+                return await client.GetStringAsync($"/delay/{ms}", token);
+            }
+            catch (OperationCanceledException)
+            {
+                Interlocked.Increment(ref cancelled);
+                throw;
+            }
+        };
+        try
+        {
+            await foreach (var body in fetch.Map([10, 20, 60_000], timeout: TimeSpan.FromSeconds(2)))
+            {
+                Console.WriteLine(body); // 10, then 20
+            }
+        }
+        catch (TimeoutException)
+        {
+            // Leaving await foreach waited for the cancelled call to end.
+            Console.WriteLine($"deadline, cancelled: {cancelled}"); // deadline, cancelled: 1
+        }
+    }
+
+    public static async Task CancellableExecutors()
+    {
+        await using var pool = new Threaded(4);
+        var wait = pool.WrapCancellable((int ms, CancellationToken token) => token.WaitHandle.WaitOne(ms) ? -1 : ms);
+        Console.WriteLine(string.Join(",", await wait.Map([1, 2], timeout: TimeSpan.FromSeconds(10)).ToListAsync())); // 1,2
+
+        Func<int, ValueTask<int>> cached = n => ValueTask.FromResult(n);
+        Console.WriteLine(string.Join(",", await cached.Map([3, 4]).ToListAsync())); // 3,4
+        Console.WriteLine(await Futures.Asynced(cached)(5)); // 5
+    }
+
     public static Task SyncBridges()
     {
         var total = Futures.Run(Task.FromResult(40 + 2));

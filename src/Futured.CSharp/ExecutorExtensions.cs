@@ -10,7 +10,7 @@ namespace Futured;
 /// <c>await using</c>: disposal stops accepting work (later calls fault with <see cref="ObjectDisposedException"/>)
 /// and waits for the work already accepted.
 /// </remarks>
-public static class ExecutorExtensions
+public static partial class ExecutorExtensions
 {
     /// <summary>Wraps a synchronous function so that each call runs on this executor.</summary>
     /// <typeparam name="T">The argument type.</typeparam>

@@ -15,7 +15,7 @@ namespace Futured;
 /// <c>cancellationToken</c> stops the enumeration (<see cref="OperationCanceledException"/>). After a deadline, a
 /// cancellation, a fault or an early dispose, no further call starts.
 /// </remarks>
-public static class FunctionExtensions
+public static partial class FunctionExtensions
 {
     /// <summary>Calls <paramref name="function"/> on every input and yields the results, in input order by default.</summary>
     /// <typeparam name="T">The input type.</typeparam>
