@@ -122,6 +122,7 @@ module internal CommandRunner =
         | Upstream up -> check up
         | _ -> ()
 
+    /// setsid(1): the launcher when the in-memory one (GroupLauncher) cannot be used.
     let private setsid (spec: CommandSpec) =
         match ProcessGroup.setsid.Value with
         | Some path -> path
@@ -217,7 +218,6 @@ module internal CommandRunner =
     let rec execute (spec: CommandSpec) (sink: Sink) (outer: CancellationToken) : Task =
         task {
             let program = resolve spec
-            let launcher = setsid spec
 
             // Disposed explicitly: no `use` in library task code (see Limiter), so that the library also
             // runs under the FSharp.Core of dotnet fsi.
@@ -262,7 +262,7 @@ module internal CommandRunner =
                             }
                             :> Task)
 
-                let cli =
+                let cli (launcher: string) =
                     Cli
                         .Wrap(launcher)
                         .WithArguments(Seq.append [ program ] spec.Arguments)
@@ -301,10 +301,16 @@ module internal CommandRunner =
                         let callers = SynchronizationContext.Current
                         SynchronizationContext.SetSynchronizationContext null
 
+                        let start (launcher: string) =
+                            (cli(launcher)
+                                .ExecuteAsync(null, Action<Process> configure, linked.Token, CancellationToken.None))
+                                .Task
+
                         try
                             try
-                                (cli.ExecuteAsync(null, Action<Process> configure, linked.Token, CancellationToken.None))
-                                    .Task
+                                match GroupLauncher.path.Value with
+                                | Some launcher -> start launcher
+                                | None -> start (setsid spec)
                             finally
                                 SynchronizationContext.SetSynchronizationContext callers
                         with e ->
