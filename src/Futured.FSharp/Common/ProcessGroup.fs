@@ -82,8 +82,9 @@ module internal Unix =
 /// of 200 tries when measured). Moving it later from inside is up to the command, which is any program.
 ///
 /// Why not setsid(1): it is a dynamically linked program, so its exec costs the dynamic loader, libc and
-/// locale set-up before it execs the command: about 0.5-1 ms on a 2-core machine, as much again as starting
-/// `true` itself. The launcher here is a 300-byte static executable (x86-64) with no loader and no libc: setsid,
+/// locale set-up before it execs the command. Measured as the CPU time of the child per start of `true`
+/// (getrusage of the children, 5 rounds of 200): 0.59 ms started directly, 1.41 ms through setsid(1), 0.70 ms
+/// through this launcher. The launcher here is a 373-byte static executable (x86-64) with no loader and no libc: setsid,
 /// execve(argv[1], argv + 1, envp), and, when execve refuses a script without "#!" (ENOEXEC), /bin/sh with
 /// the same arguments, as execvp (and so setsid(1)) does. If setsid or the exec fails it writes a line to
 /// standard error and exits with 127; it never runs the command outside a group of its own. It lives in a
