@@ -125,6 +125,29 @@ type ProcessedStartup() =
         use pool = new Processed(1, prestart = true)
         (pool.Wrap increment 1).GetAwaiter().GetResult()
 
+/// The first call to a pool prestarted half a second earlier (its worker started and warmed up meanwhile), beside
+/// a bare start of the same application: what prestart gives a caller that creates its pool ahead of the work.
+/// One invocation per iteration, each with a new pool made (and disposed) outside the measurement.
+[<MemoryDiagnoser; InvocationCount(1)>]
+type PrestartedFirstCall() =
+    let mutable pool: Processed = Unchecked.defaultof<_>
+
+    [<IterationSetup(Target = "FirstCallToPrestartedPool")>]
+    member _.Prestart() =
+        pool <- new Processed(1, prestart = true)
+        // Time for the worker to start and warm up; not measured.
+        Threading.Thread.Sleep 500
+
+    [<IterationCleanup(Target = "FirstCallToPrestartedPool")>]
+    member _.Dispose() = (pool :> IDisposable).Dispose()
+
+    [<Benchmark(Baseline = true)>]
+    member _.BareDotnetStart() = bareStart().GetAwaiter().GetResult()
+
+    [<Benchmark>]
+    member _.FirstCallToPrestartedPool() =
+        (pool.Wrap increment 1).GetAwaiter().GetResult()
+
 /// What forked does per value.
 let nothing (_: int) = ()
 
