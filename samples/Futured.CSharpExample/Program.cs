@@ -347,6 +347,11 @@ await using (var workers = new Processed(2))
         Check("a lambda with captured state is refused", true, e.Message.Contains("captured state", StringComparison.Ordinal));
     }
 }
+// Both workers start now, side by side, instead of on the first calls.
+await using (var warm = new Processed(2, prestart: true))
+{
+    Check("a prestarted Processed", 14, await warm.Wrap(static (int n) => n * 2)(7));
+}
 // Each child writes a file of its own: appends to one file from several processes can overwrite each other.
 var forkedFolder = Directory.CreateTempSubdirectory("futured-forked-").FullName;
 await Futures.Forked(

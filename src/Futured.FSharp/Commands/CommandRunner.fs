@@ -111,17 +111,19 @@ module internal CommandRunner =
         cannotStart spec $"working directory {shown} does not exist or is not a directory." inner
 
     /// Checks every stage of a pipeline before any process starts: each working directory must exist (the start
-    /// would otherwise fail naming only setsid) and each program must be found.
-    let rec check (spec: CommandSpec) =
+    /// would otherwise fail naming only the launcher) and each program must be found. Gives the programs' paths,
+    /// this stage's first and then those of the stages before it, so that execute does not look them up again.
+    let rec check (spec: CommandSpec) : string list =
         if not (Directory.Exists(workingDirectory spec)) then
             raise (missingDirectory spec null)
 
-        resolve spec |> ignore
+        let program = resolve spec
 
         match spec.Input with
-        | Upstream up -> check up
-        | _ -> ()
+        | Upstream up -> program :: check up
+        | _ -> [ program ]
 
+    /// setsid(1): the launcher when the in-memory one (GroupLauncher) cannot be used.
     let private setsid (spec: CommandSpec) =
         match ProcessGroup.setsid.Value with
         | Some path -> path
@@ -214,10 +216,13 @@ module internal CommandRunner =
     /// Runs one stage (and, through its standard input, every stage before it). Completes when its
     /// process has exited and its standard output is consumed; raises CommandException, TimeoutException
     /// or OperationCanceledException (for <c>outer</c> or the command's own token).
-    let rec execute (spec: CommandSpec) (sink: Sink) (outer: CancellationToken) : Task =
+    let rec execute (programs: string list) (spec: CommandSpec) (sink: Sink) (outer: CancellationToken) : Task =
         task {
-            let program = resolve spec
-            let launcher = setsid spec
+            // The paths check found for this stage and the ones before it; looked up here when not given.
+            let program, upstreamPrograms =
+                match programs with
+                | program :: rest -> program, rest
+                | [] -> resolve spec, []
 
             // Disposed explicitly: no `use` in library task code (see Limiter), so that the library also
             // runs under the FSharp.Core of dotnet fsi.
@@ -240,7 +245,7 @@ module internal CommandRunner =
                     | FromStream stream -> PipeSource.FromStream stream
                     | Upstream up ->
                         PipeSource.Create(fun (destination: Stream) (ct: CancellationToken) ->
-                            let run = pipeFrom up destination ct
+                            let run = pipeFrom upstreamPrograms up destination ct
                             Volatile.Write(&state.Upstream, run)
                             run)
 
@@ -262,7 +267,7 @@ module internal CommandRunner =
                             }
                             :> Task)
 
-                let cli =
+                let cli (launcher: string) =
                     Cli
                         .Wrap(launcher)
                         .WithArguments(Seq.append [ program ] spec.Arguments)
@@ -301,10 +306,16 @@ module internal CommandRunner =
                         let callers = SynchronizationContext.Current
                         SynchronizationContext.SetSynchronizationContext null
 
+                        let start (launcher: string) =
+                            (cli(launcher)
+                                .ExecuteAsync(null, Action<Process> configure, linked.Token, CancellationToken.None))
+                                .Task
+
                         try
                             try
-                                (cli.ExecuteAsync(null, Action<Process> configure, linked.Token, CancellationToken.None))
-                                    .Task
+                                match GroupLauncher.path.Value with
+                                | Some launcher -> start launcher
+                                | None -> start (setsid spec)
                             finally
                                 SynchronizationContext.SetSynchronizationContext callers
                         with e ->
@@ -383,10 +394,15 @@ module internal CommandRunner =
     /// Runs an upstream stage into the next stage's standard input. When the next stage is done with its
     /// input (its process exited, so <c>ct</c> is cancelled), the upstream stage is killed and that is not
     /// an error, as with a shell's SIGPIPE; the pipeline's own cancellation is reported by the last stage.
-    and private pipeFrom (spec: CommandSpec) (destination: Stream) (ct: CancellationToken) : Task =
+    and private pipeFrom
+        (programs: string list)
+        (spec: CommandSpec)
+        (destination: Stream)
+        (ct: CancellationToken)
+        : Task =
         task {
             try
-                do! (execute spec (Forward destination) ct).ConfigureAwait(false)
+                do! (execute programs spec (Forward destination) ct).ConfigureAwait(false)
             with :? OperationCanceledException when ct.IsCancellationRequested ->
                 ()
         }
@@ -394,9 +410,9 @@ module internal CommandRunner =
     /// Runs a command and collects its standard output (a MemoryStream holds no resource to dispose).
     let private collect (spec: CommandSpec) : Task<MemoryStream> =
         task {
-            check spec
+            let programs = check spec
             let buffer = new MemoryStream()
-            do! (execute spec (Collect buffer) CancellationToken.None).ConfigureAwait(false)
+            do! (execute programs spec (Collect buffer) CancellationToken.None).ConfigureAwait(false)
             return buffer
         }
 
@@ -427,10 +443,11 @@ module internal CommandRunner =
             running <-
                 task {
                     try
-                        check spec
+                        let programs = check spec
 
                         do!
                             (execute
+                                programs
                                 spec
                                 (EachLine(fun line ct -> channel.Writer.WriteAsync(line, ct).AsTask()))
                                 stop.Token)

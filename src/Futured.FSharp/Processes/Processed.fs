@@ -2,12 +2,13 @@ namespace Futured
 
 open System
 open System.Collections.Generic
+open System.Runtime.InteropServices
 open System.Threading
 open System.Threading.Tasks
 open Futured.Internal
 
 [<Sealed>]
-type Processed(maxWorkers: int) =
+type Processed(maxWorkers: int, [<Optional; DefaultParameterValue(false)>] prestart: bool) =
     do Guard.positive "maxWorkers" maxWorkers
     let limiter = Limiter(maxWorkers, nameof Processed)
     let sync = obj ()
@@ -32,6 +33,27 @@ type Processed(maxWorkers: int) =
                 w
 
         take ()
+
+    // Every worker starts now: the processes are started one after another (Process.Start returns once each has
+    // exec'd), and their runtimes start, and warm up, side by side while the caller goes on.
+    do
+        if prestart then
+            let started = ResizeArray<WorkerProcess>()
+
+            try
+                for _ in 1..maxWorkers do
+                    started.Add(WorkerProcess.Start "pool")
+            with _ ->
+                for w in started do
+                    w.Kill()
+                    w.Dispose()
+
+                reraise ()
+
+            lock sync (fun () ->
+                for w in started do
+                    live.Add w |> ignore
+                    idle.Push w)
 
     let release (w: WorkerProcess) = lock sync (fun () -> idle.Push w)
 
@@ -107,6 +129,8 @@ type Processed(maxWorkers: int) =
         match Replies.frame<'a, 'b> target argument with
         | Error e -> Task.FromException<'b> e
         | Ok frame -> limiter.Run((fun () -> run target frame cancellationToken), cancellationToken)
+
+    new(maxWorkers: int) = new Processed(maxWorkers, false)
 
     member _.MaxWorkers = maxWorkers
 

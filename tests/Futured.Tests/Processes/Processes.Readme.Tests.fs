@@ -36,7 +36,10 @@ let example (folder: string) =
         let! b = processed double 5 // 10
         // One child process per value, at most 2 at once, values taken lazily.
         do! forked 2 mark [ for i in 0..5 -> folder, i ]
-        return a, p, List.ofArray doubled, inOrder, b, Directory.GetFiles folder |> Array.map Path.GetFileName
+        // Workers that start now, side by side, instead of on the first calls.
+        use warm = new Processed(2, prestart = true)
+        let! c = warm.Wrap double 7 // 14
+        return a, p, List.ofArray doubled, inOrder, b, Directory.GetFiles folder |> Array.map Path.GetFileName, c
     }
 
 [<Tests>]
@@ -45,11 +48,12 @@ let tests =
     <| fun () ->
         task {
             let folder = Directory.CreateTempSubdirectory("futured-readme-").FullName
-            let! a, p, doubled, inOrder, b, lines = example folder
+            let! a, p, doubled, inOrder, b, lines, c = example folder
             Expect.equal a 42 "a"
             Expect.equal p { X = 40; Y = "p!" } "p"
             Expect.equal doubled [ for i in 1..10 -> i * 2 ] "doubled"
             Expect.equal inOrder [ for i in 1..10 -> i * 2 ] "in order"
             Expect.equal b 10 "b"
+            Expect.equal c 14 "c"
             Expect.equal (Set.ofArray lines) (Set.ofList [ "0"; "1"; "2"; "3"; "4"; "5" ]) "every child ran"
         }
