@@ -29,6 +29,25 @@ let describeEntryValues (key: int) =
 
 [<EntryPoint>]
 let main argv =
+    if argv[0] = "--command-group" then
+        // A command's shell prints its pid and its process group (field 5 of /proc/<pid>/stat), then this process
+        // says whether it holds the in-memory launcher (a memfd named futured-setsid) it starts commands through.
+        let out =
+            (Command.shell "echo $$ $(cut -d' ' -f5 /proc/$$/stat)" |> Command.run).GetAwaiter().GetResult()
+
+        printfn "group %s" (out.Trim())
+
+        let holdsLauncher =
+            Directory.GetFiles "/proc/self/fd"
+            |> Array.exists (fun fd ->
+                try
+                    (string (FileInfo(fd).LinkTarget)).Contains "futured-setsid"
+                with _ ->
+                    false)
+
+        printfn "launcher %b" holdsLauncher
+        exit 0
+
     if argv[0] = "--entry-values" then
         use pool = new Processed(1)
         printfn "parent %d" Environment.ProcessId

@@ -70,3 +70,13 @@ let pidsIn (file: string) =
         |> List.ofArray
     else
         []
+
+/// The test helper program that plays a parent process: its path beside this test assembly's output.
+let parentProgramPath () =
+    let here = AppContext.BaseDirectory
+    let sep = string Path.DirectorySeparatorChar
+
+    let dir =
+        here.Replace($"{sep}Futured.Tests{sep}bin{sep}", $"{sep}Futured.Tests.Parent{sep}bin{sep}")
+
+    Path.Combine(dir, "Futured.Tests.Parent.dll")

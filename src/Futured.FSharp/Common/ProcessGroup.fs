@@ -240,8 +240,22 @@ module internal GroupLauncher =
         with _ ->
             false
 
-    /// The launcher's path, when this system can use it; None means setsid(1).
-    let path: Lazy<string option> = lazy (create () |> Option.filter works)
+    /// The environment variable that turns the in-memory launcher off: some hosts forbid or flag executing a
+    /// program held in memory (security monitors watch for memfd executions), and there setsid(1) is wanted.
+    let switchVariable = "FUTURED_COMMAND_LAUNCHER"
+
+    /// Whether a value of the switch asks for setsid(1): "setsid", in any case, and nothing else.
+    let wantsSetsid (value: string) =
+        not (isNull value)
+        && String.Equals(value.Trim(), "setsid", StringComparison.OrdinalIgnoreCase)
+
+    /// The launcher's path, when this system can use it and the switch does not turn it off; None means setsid(1).
+    let path: Lazy<string option> =
+        lazy
+            (if wantsSetsid (Environment.GetEnvironmentVariable switchVariable) then
+                 None
+             else
+                 create () |> Option.filter works)
 
 /// An open pidfd: a file descriptor that refers to one process, even after it was reaped, and never to another
 /// process given the same pid later.

@@ -35,11 +35,55 @@ let private onLinuxX64 =
     OperatingSystem.IsLinux()
     && RuntimeInformation.ProcessArchitecture = Architecture.X64
 
+/// Runs the tests' parent program in its --command-group mode, with FUTURED_COMMAND_LAUNCHER set to the value
+/// (or unset for null): whether the program held the in-memory launcher, and the command shell's pid and group.
+let private commandGroupIn (switch: string) =
+    let info =
+        ProcessStartInfo("dotnet", UseShellExecute = false, RedirectStandardOutput = true)
+
+    info.ArgumentList.Add(parentProgramPath ())
+    info.ArgumentList.Add "--command-group"
+    info.Environment[GroupLauncher.switchVariable] <- switch
+    use p = Process.Start info
+
+    let lines =
+        p.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries)
+
+    p.WaitForExit()
+    Expect.equal p.ExitCode 0 "the program ran its command"
+
+    let value (key: string) =
+        (lines |> Array.find (fun l -> l.StartsWith(key + " "))).Substring(key.Length + 1)
+
+    let pid, group =
+        match value "group" with
+        | g -> let parts = g.Split ' ' in int parts[0], int parts[1]
+
+    bool.Parse(value "launcher"), pid, group
+
 [<Tests>]
 let tests =
     testList
         "commands launcher"
         [
+            test
+                "FUTURED_COMMAND_LAUNCHER=setsid turns the in-memory launcher off, and the command still leads its group" {
+                let launcher, pid, group = commandGroupIn "setsid"
+                Expect.isFalse launcher "no launcher held in memory"
+                Expect.equal group pid "the command leads its own process group"
+                let launcherByDefault, pid, group = commandGroupIn null
+                Expect.isTrue launcherByDefault "the launcher, without the switch"
+                Expect.equal group pid "the command leads its own process group"
+            }
+
+            test "only the value setsid, in any case and spacing, turns the launcher off" {
+                for value in [ "setsid"; "SETSID"; " setsid " ] do
+                    Expect.isTrue (GroupLauncher.wantsSetsid value) value
+
+                for value in [ null; ""; "memfd"; "no"; "setsid1" ] do
+                    Expect.isFalse (GroupLauncher.wantsSetsid value) (string value)
+            }
+
             testCase "on Linux x86-64 commands start through the in-memory launcher, not setsid(1)"
             <| fun () ->
                 if onLinuxX64 then

@@ -199,7 +199,7 @@ let tests =
                 task {
                     let pidFile = Path.Combine(tempDir (), "busy-worker")
                     let psi = ProcessStartInfo("dotnet")
-                    psi.ArgumentList.Add(parentProgramPath ())
+                    psi.ArgumentList.Add(Futured.Tests.ProcessTable.parentProgramPath ())
                     psi.ArgumentList.Add pidFile
                     psi.RedirectStandardOutput <- true
                     psi.UseShellExecute <- false

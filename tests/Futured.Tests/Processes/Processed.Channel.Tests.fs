@@ -351,7 +351,7 @@ let tests =
             <| fun () ->
                 task {
                     let psi = ProcessStartInfo("dotnet")
-                    psi.ArgumentList.Add(Futured.Tests.Processed.parentProgramPath ())
+                    psi.ArgumentList.Add(parentProgramPath ())
                     psi.ArgumentList.Add "--entry-values"
                     psi.RedirectStandardOutput <- true
                     psi.UseShellExecute <- false

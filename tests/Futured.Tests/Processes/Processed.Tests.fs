@@ -103,16 +103,6 @@ let tempDir () =
     Directory.CreateDirectory dir |> ignore
     dir
 
-/// The test helper program that plays a parent process: its path beside this test assembly's output.
-let parentProgramPath () =
-    let here = AppContext.BaseDirectory
-    let sep = string Path.DirectorySeparatorChar
-
-    let dir =
-        here.Replace($"{sep}Futured.Tests{sep}bin{sep}", $"{sep}Futured.Tests.Parent{sep}bin{sep}")
-
-    Path.Combine(dir, "Futured.Tests.Parent.dll")
-
 /// An F# function defined in a dynamic assembly, as an F# script's would be.
 let dynamicFunction () : int -> int =
     let assembly =
@@ -333,7 +323,7 @@ let tests =
 
             test "a function from an assembly loaded from bytes, as F# Interactive loads a script, is refused" {
                 use pool = new Processed(1)
-                let bytes = File.ReadAllBytes(parentProgramPath ())
+                let bytes = File.ReadAllBytes(Futured.Tests.ProcessTable.parentProgramPath ())
                 let assembly = Assembly.Load bytes
                 let hang = assembly.GetType("Futured.Tests.Parent.Program").GetMethod "hang"
 
