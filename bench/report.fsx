@@ -228,9 +228,12 @@ let summary =
 
                         let verdict =
                             match target, time with
-                            // A case that measures a part of the Futured case (its floor), not judged.
+                            // A case that measures a part of the Futured case (its floor), or a peer's variant
+                            // shown for reference: not judged.
                             | _ when (defaultArg (at row methodCol) "").Trim('\'').StartsWith "floor:" ->
                                 "floor (not judged)"
+                            | _ when (defaultArg (at row methodCol) "").Trim('\'').StartsWith "reference:" ->
+                                "reference (not judged)"
                             | None, _
                             | Some { Time = None; Alloc = None }, _ -> "see note"
                             | Some _, None -> "no figure"

@@ -22,7 +22,7 @@ type CommandBenchmarks() =
 
     /// What CliWrap costs for the same process group through setsid(1) (one more exec, of a dynamically linked
     /// program), which is how Futured started every command before its in-memory launcher.
-    [<Benchmark(OperationsPerInvoke = 200)>]
+    [<Benchmark(OperationsPerInvoke = 200, Description = "reference: CliWrap through setsid(1)")>]
     member _.CliWrapThroughSetsid200() : Task =
         task {
             for _ in 1..200 do

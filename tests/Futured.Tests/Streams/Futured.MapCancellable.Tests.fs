@@ -85,49 +85,7 @@ let private stopsRunningCalls (n, k, cause, bound, ordered, fromChannel, answer)
                 Futured.mapCancellableWith options f [ 0 .. n - 1 ]
 
         let e = stream.GetAsyncEnumerator enumeratorToken.Token
-        let yielded = ResizeArray()
-        let mutable failure = None
-
-        match cause with
-        | DeadlinePasses ->
-            for i in 0 .. k - 1 do
-                results[i].SetResult(i * 10)
-
-            try
-                while true do
-                    let! moved = e.MoveNextAsync()
-
-                    if moved then
-                        yielded.Add e.Current
-                    else
-                        failtest "the stream ended without its deadline"
-            with ex ->
-                failure <- Some ex
-        | _ ->
-            for i in 0 .. k - 1 do
-                let move = e.MoveNextAsync().AsTask()
-                results[i].SetResult(i * 10)
-                let! moved = move
-
-                if moved then
-                    yielded.Add e.Current
-
-            match cause with
-            | DisposedEarly -> ()
-            | _ ->
-                let move = e.MoveNextAsync().AsTask()
-
-                match cause with
-                | CallFaults -> results[k].SetException(Boom "the call failed")
-                | OptionsTokenCancelled -> optionsToken.Cancel()
-                | _ -> enumeratorToken.Cancel()
-
-                try
-                    let! _ = move
-                    failtest "the stream went on after its stop"
-                with ex ->
-                    failure <- Some ex
-
+        let! got, failure = driveToStop e results k cause optionsToken enumeratorToken
         let disposal = e.DisposeAsync().AsTask()
         let! disposed = Task.WhenAny(disposal, Task.Delay generous)
         Expect.isTrue (obj.ReferenceEquals(disposed, disposal)) "DisposeAsync completed"
@@ -150,7 +108,6 @@ let private stopsRunningCalls (n, k, cause, bound, ordered, fromChannel, answer)
             | _ -> false
 
         let expected = [ for i in 0 .. k - 1 -> i * 10 ]
-        let got = List.ofSeq yielded
 
         let rightResults =
             match cause with

@@ -127,6 +127,65 @@ let private options bound ordered =
         Order = Some(if ordered then Order.InOrder else Order.AsCompleted)
     }
 
+/// Drives an enumerator of a map over the calls results[0 .. n-1] to its stop at position k. For a deadline, the first
+/// k calls have already completed when they start and the rest never do; the stream is read until it fails.
+/// Otherwise k results are read (each call completed as it is asked for), then the stream is stopped by the cause:
+/// a fault of call k, a token, or nothing for an early DisposeAsync. Gives what was yielded and what ended the stream.
+let driveToStop
+    (e: IAsyncEnumerator<int>)
+    (results: TaskCompletionSource<int>[])
+    k
+    cause
+    (optionsToken: CancellationTokenSource)
+    (enumeratorToken: CancellationTokenSource)
+    =
+    task {
+        let yielded = ResizeArray()
+        let mutable failure = None
+
+        match cause with
+        | DeadlinePasses ->
+            for i in 0 .. k - 1 do
+                results[i].SetResult(i * 10)
+
+            try
+                while true do
+                    let! moved = e.MoveNextAsync()
+
+                    if moved then
+                        yielded.Add e.Current
+                    else
+                        failtest "the stream ended without its deadline"
+            with ex ->
+                failure <- Some ex
+        | _ ->
+            for i in 0 .. k - 1 do
+                let move = e.MoveNextAsync().AsTask()
+                results[i].SetResult(i * 10)
+                let! moved = move
+
+                if moved then
+                    yielded.Add e.Current
+
+            match cause with
+            | DisposedEarly -> ()
+            | _ ->
+                let move = e.MoveNextAsync().AsTask()
+
+                match cause with
+                | CallFaults -> results[k].SetException(Boom "the call failed")
+                | OptionsTokenCancelled -> optionsToken.Cancel()
+                | _ -> enumeratorToken.Cancel()
+
+                try
+                    let! _ = move
+                    failtest "the stream went on after its stop"
+                with ex ->
+                    failure <- Some ex
+
+        return List.ofSeq yielded, failure
+    }
+
 /// Stops a mapFrom over a channel (that stays open and idle after its n items) at position k, then checks that
 /// DisposeAsync completes, that no MoveNextAsync of the input is left pending, that the input was disposed once,
 /// that no call started after the stop, and that no call the pass started is still running: each call waits for
@@ -168,49 +227,7 @@ let stopsCleanly (n, k, cause, bound, ordered) =
             }
 
         let e = (Futured.mapFrom options f input).GetAsyncEnumerator enumeratorToken.Token
-        let yielded = ResizeArray()
-        let mutable failure = None
-
-        match cause with
-        | DeadlinePasses ->
-            // The first k calls have already completed when they start; the rest never complete.
-            for i in 0 .. k - 1 do
-                results[i].SetResult(i * 10)
-
-            try
-                while true do
-                    let! moved = e.MoveNextAsync()
-
-                    if moved then
-                        yielded.Add e.Current
-                    else
-                        failtest "the stream ended without its deadline"
-            with ex ->
-                failure <- Some ex
-        | _ ->
-            for i in 0 .. k - 1 do
-                let move = e.MoveNextAsync().AsTask()
-                results[i].SetResult(i * 10)
-                let! moved = move
-
-                if moved then
-                    yielded.Add e.Current
-
-            match cause with
-            | DisposedEarly -> ()
-            | _ ->
-                let move = e.MoveNextAsync().AsTask()
-
-                match cause with
-                | CallFaults -> results[k].SetException(Boom "the call failed")
-                | OptionsTokenCancelled -> optionsToken.Cancel()
-                | _ -> enumeratorToken.Cancel()
-
-                try
-                    let! _ = move
-                    failtest "the stream went on after its stop"
-                with ex ->
-                    failure <- Some ex
+        let! got, failure = driveToStop e results k cause optionsToken enumeratorToken
 
         let startedAtStop = Volatile.Read &started
         let disposal = e.DisposeAsync().AsTask()
@@ -222,7 +239,6 @@ let stopsCleanly (n, k, cause, bound, ordered) =
         do! waitUntil "every call the pass started has ended" (fun () -> Volatile.Read &running = 0)
 
         let expected = [ for i in 0 .. k - 1 -> i * 10 ]
-        let got = List.ofSeq yielded
 
         let rightResults =
             match cause with
