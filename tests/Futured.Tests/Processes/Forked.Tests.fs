@@ -20,6 +20,18 @@ let failOnTwo (path: string, i: int) =
 
     append (path, i)
 
+/// Writes a file of the value's own in the folder: children that run at once must not append to one file (.NET
+/// does not open a file for appending with O_APPEND, so two children at once overwrite each other's lines).
+let writeOwn (dir: string, i: int) =
+    File.WriteAllText(Path.Combine(dir, string i), string i)
+
+/// The values whose files writeOwn wrote in the folder, in order.
+let written (dir: string) =
+    Directory.GetFiles dir
+    |> Array.map (Path.GetFileName >> int)
+    |> Array.sort
+    |> List.ofArray
+
 let exitWith (code: int) = exit code
 
 /// Marks the child started (checking that at most `bound` children are unfinished), waits until
