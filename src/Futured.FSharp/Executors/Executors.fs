@@ -31,7 +31,7 @@ type Threaded internal (maxWorkers: int, idleTime: TimeSpan) =
     [<System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)>]
     member _.Wrap(f: 'a -> 'b) : 'a -> Task<'b> =
         Guard.notNull "f" f
-        pool.Wrap f
+        PoolFunction<'a, 'b>(pool, f).AsFunction
 
     [<System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)>]
     member _.Submit(f: unit -> 'b, ?cancellationToken: CancellationToken) : Task<'b> =
@@ -101,7 +101,7 @@ module Executors =
 
     let internal threadedOn (pool: OwnThreads) (f: 'a -> 'b) : 'a -> Task<'b> =
         Guard.notNull "f" f
-        pool.Wrap f
+        PoolFunction<'a, 'b>(pool, f).AsFunction
 
     let threaded (f: 'a -> 'b) : 'a -> Task<'b> =
         Guard.notNull "f" f

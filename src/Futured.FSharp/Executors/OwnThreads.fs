@@ -5,6 +5,13 @@ open System.Collections.Concurrent
 open System.Threading
 open System.Threading.Tasks
 
+/// Work an owned thread runs without a task of its own (the drainers of a batched map, TakeBatched): it must never
+/// throw, and it runs in the owned thread's own ExecutionContext (it restores its callers' contexts itself).
+[<AbstractClass>]
+type internal PoolWork() =
+    /// Runs the work on an owned thread.
+    abstract Execute: unit -> unit
+
 /// A pool of dedicated threads for blocking work, the engine of `threaded` and `Threaded`: up to
 /// `maxThreads` background threads of its own, started on demand when a call is queued and no owned
 /// thread is idle, each retired after `idleTime` without work (for `threaded`'s pools, at once when 256
@@ -36,7 +43,7 @@ type internal OwnThreads(maxThreads: int, idleTime: TimeSpan, closable: bool, ow
     static let mutable sleepers = 0
 
     let threadName = $"Futured {owner}"
-    let queue = ConcurrentQueue<Task>()
+    let queue = ConcurrentQueue<obj>()
     // Guards the sleep and wake transitions; every counter below is written with interlocked
     // operations (full fences) so that a producer can read them without the lock.
     let gate = obj ()
@@ -67,13 +74,16 @@ type internal OwnThreads(maxThreads: int, idleTime: TimeSpan, closable: bool, ow
 
     /// Runs one queued call; a call cancelled while it waited is skipped. A thread never dies from
     /// user code: the task records the function's exception.
-    let run (call: Task) =
-        if not call.IsCompleted then
-            try
-                call.RunSynchronously TaskScheduler.Default
-            with :? InvalidOperationException ->
-                // Cancelled between the check and the start (or started by someone else): not ours to run.
-                ()
+    let run (queued: obj) =
+        match queued with
+        | :? Task as call ->
+            if not call.IsCompleted then
+                try
+                    call.RunSynchronously TaskScheduler.Default
+                with :? InvalidOperationException ->
+                    // Cancelled between the check and the start (or started by someone else): not ours to run.
+                    ()
+        | work -> (work :?> PoolWork).Execute()
 
         if closable then
             finishOne ()
@@ -225,8 +235,25 @@ type internal OwnThreads(maxThreads: int, idleTime: TimeSpan, closable: bool, ow
 
                 reraise ()
 
+    /// Counts a call as accepted (a closable pool); false when the pool is closed.
+    let admit () =
+        let mutable admitted = true
+
+        if closable then
+            let mutable counted = false
+
+            while admitted && not counted do
+                let seen = Volatile.Read &accepted
+
+                if seen &&& Closed <> 0 then
+                    admitted <- false
+                else
+                    counted <- Interlocked.CompareExchange(&accepted, seen + 1, seen) = seen
+
+        admitted
+
     /// Queues a call and makes sure a thread will take it.
-    let enqueue (call: Task) =
+    let enqueue (call: obj) =
         queue.Enqueue call
         // Orders the enqueue before the reads below (a store followed by loads).
         Interlocked.MemoryBarrier()
@@ -249,23 +276,26 @@ type internal OwnThreads(maxThreads: int, idleTime: TimeSpan, closable: bool, ow
     /// The owned threads asleep, waiting for work.
     member _.Idle = Volatile.Read &idle
 
+
+    /// True when work waits in the queue for an owned thread.
+    member _.HasQueued = not queue.IsEmpty
+
+    /// The name of the pool's owner, which an ObjectDisposedException names.
+    member _.Owner = owner
+
+    /// Queues work that runs on an owned thread without a task; false (and nothing queued) on a closed pool.
+    /// A closable pool counts it as a call until it returns.
+    member _.Post(work: PoolWork) : bool =
+        if admit () then
+            enqueue work
+            true
+        else
+            false
+
     /// Queues `call state` to run on an owned thread and returns its task. On a closed pool the task
     /// faults with ObjectDisposedException; with a cancelled token it is cancelled without running.
     member _.Run<'T>(call: Func<obj, 'T>, state: obj, cancellationToken: CancellationToken) : Task<'T> =
-        let mutable admitted = true
-
-        if closable then
-            let mutable counted = false
-
-            while admitted && not counted do
-                let seen = Volatile.Read &accepted
-
-                if seen &&& Closed <> 0 then
-                    admitted <- false
-                else
-                    counted <- Interlocked.CompareExchange(&accepted, seen + 1, seen) = seen
-
-        if not admitted then
+        if not (admit ()) then
             Task.FromException<'T>(ObjectDisposedException owner)
         else
             let task = new Task<'T>(call, state, cancellationToken, options)
@@ -279,12 +309,6 @@ type internal OwnThreads(maxThreads: int, idleTime: TimeSpan, closable: bool, ow
 
             task
 
-    /// A function whose calls run `f` on this pool: one delegate for every call, the argument passed as
-    /// the task's state.
-    member this.Wrap(f: 'a -> 'b) : 'a -> Task<'b> =
-        let call = Func<obj, 'b>(fun state -> f (unbox<'a> state))
-        fun x -> this.Run(call, box x, CancellationToken.None)
-
     /// Refuses new calls (a closable pool) and returns a task that completes when every accepted call has
     /// finished; threads then retire at once instead of after their idle time (any pool).
     member _.Close() : Task =
@@ -295,3 +319,23 @@ type internal OwnThreads(maxThreads: int, idleTime: TimeSpan, closable: bool, ow
 
         lock gate (fun () -> Monitor.PulseAll gate)
         drained.Task
+
+/// A function whose calls run `f` on an owned pool, each call a task of its own: one delegate for every call, the
+/// argument passed as the task's state. The map family recognises it and runs its calls in batches on the same pool
+/// instead (TakeBatched), with no task per call.
+[<Sealed>]
+type internal PoolFunction<'a, 'b>(pool: OwnThreads, f: 'a -> 'b) =
+    inherit FSharpFunc<'a, Task<'b>>()
+    let call = Func<obj, 'b>(fun state -> f (unbox<'a> state))
+
+    /// The pool the calls run on.
+    member _.Pool = pool
+
+    /// The function each call runs.
+    member _.Function = f
+
+    /// This object as the function it is (F# has no upcast to a function type).
+    member this.AsFunction: 'a -> Task<'b> = unbox<'a -> Task<'b>> (box this)
+
+    override _.Invoke(x: 'a) =
+        pool.Run(call, box x, CancellationToken.None)

@@ -39,15 +39,30 @@ type internal Pass<'a, 'b, 'r>(plan: Plan<'a, 'b, 'r>, consumerToken: Cancellati
 
     let token = if isNull stop then CancellationToken.None else stop.Token
 
-    let take: Take<'a, 'b> =
-        let known = plan.Input.KnownLength
+    let known = plan.Input.KnownLength
 
-        if plan.Ordered then
-            TakeInOrder(
-                if plan.Window = Int32.MaxValue then known
-                elif known > 0 then min plan.Window known
-                else min plan.Window 1024
-            )
+    /// What an in-order strategy sizes its queue for: the window, or the length of a collection input.
+    let capacity =
+        if plan.Window = Int32.MaxValue then known
+        elif known > 0 then min plan.Window known
+        else min plan.Window 1024
+
+    // A plain function of an owned pool (threaded, Threaded.Wrap) runs in batches, without a task per call.
+    let batched =
+        match plan.Start with
+        | Plain f ->
+            match box f with
+            | :? PoolFunction<'a, 'b> as pooled -> TakeBatched<'a, 'b>(pooled, plan.Ordered, plan.Window, known)
+            | _ -> Unchecked.defaultof<_>
+        | WithToken _ -> Unchecked.defaultof<_>
+
+    let isBatched = not (isNull (box batched))
+
+    let take: Take<'a, 'b> =
+        if isBatched then
+            batched
+        elif plan.Ordered then
+            TakeInOrder(capacity)
         elif plan.Window = Int32.MaxValue && isNull stop then
             TakeFixedSet(known)
         else
@@ -71,7 +86,7 @@ type internal Pass<'a, 'b, 'r>(plan: Plan<'a, 'b, 'r>, consumerToken: Cancellati
 
     let stopping () = stopped || timedOut () || cancelled ()
 
-    let start (item: 'a) =
+    let startTask (item: 'a) =
         let work =
             Start.guarded (fun () -> ArgumentNullException(plan.NullTaskParameter, plan.NullTaskMessage)) (fun () ->
                 match plan.Start with
@@ -82,6 +97,12 @@ type internal Pass<'a, 'b, 'r>(plan: Plan<'a, 'b, 'r>, consumerToken: Cancellati
             running.Track work
 
         take.Add(item, work)
+
+    let start (item: 'a) =
+        if not isBatched then
+            startTask item
+        else
+            batched.Submit item
 
     /// Starts calls until the window is full, the input is exhausted or waits. start never throws: whatever
     /// throws is the input's failure, and one protected region around the loop keeps the per-item path free
@@ -127,25 +148,26 @@ type internal Pass<'a, 'b, 'r>(plan: Plan<'a, 'b, 'r>, consumerToken: Cancellati
 
     /// A call given the token that ended in a cancellation after the deadline or a cancellation of the pass: the
     /// pass's stop, not the call, ends the pass.
-    let endedByStop (work: Task<'b>) =
+    let endedByStop (fault: exn) =
         not (isNull running)
         && (timedOut () || cancelled ())
-        && (work.IsCanceled
-            || (work.IsFaulted && (work.Exception.InnerException :? OperationCanceledException)))
+        && (fault :? OperationCanceledException
+            || (fault :? AggregateException && (fault.InnerException :? OperationCanceledException)))
 
     /// Takes the next result into current if one is ready.
     let tryTake () =
         let mutable item = Unchecked.defaultof<'a>
-        let mutable work: Task<'b> = null
+        let mutable result = Unchecked.defaultof<'b>
+        let mutable fault: exn = null
 
-        match take.TryTake(input.Exhausted, &item, &work) with
+        match take.TryTake(input.Exhausted, &item, &result, &fault) with
         | Yielded ->
             current <-
                 plan.Project
                     item
-                    (if work.IsCompletedSuccessfully then work.Result
-                     elif endedByStop work then fail (stopReason ())
-                     else fail (Observe.faultOf work))
+                    (if isNull fault then result
+                     elif endedByStop fault then fail (stopReason ())
+                     else fail fault)
 
             Yielded
         | step -> step

@@ -14,9 +14,26 @@ type internal Take<'a, 'b>() =
     /// Holds a call just started for its item.
     abstract Add: item: 'a * work: Task<'b> -> unit
 
-    /// Takes the next result if one is ready (its item and its completed task); inputEnded says whether the
-    /// input has ended, so that an empty strategy can finish.
-    abstract TryTake: inputEnded: bool * item: outref<'a> * work: outref<Task<'b>> -> Step
+    /// Takes the next call if one has ended (its item and its completed task); inputEnded says whether the
+    /// input has ended, so that an empty strategy can finish. The strategies over tasks implement this one.
+    abstract TryTakeWork: inputEnded: bool * item: outref<'a> * work: outref<Task<'b>> -> Step
+
+    /// Takes the next result if one is ready: its item and either its result or, when the call failed, its fault
+    /// (Observe.faultOf of its task).
+    abstract TryTake: inputEnded: bool * item: outref<'a> * result: outref<'b> * fault: outref<exn> -> Step
+
+    default this.TryTake(inputEnded, item, result, fault) =
+        let mutable work = null
+
+        match this.TryTakeWork(inputEnded, &item, &work) with
+        | Yielded ->
+            if work.IsCompletedSuccessfully then
+                result <- work.Result
+            else
+                fault <- Observe.faultOf work
+
+            Yielded
+        | step -> step
 
     /// What to wait on when TryTake gave Pending, given the input's pending move (or null) and the pass's token.
     abstract Wait: pendingMove: Task<bool> * token: CancellationToken -> Wait

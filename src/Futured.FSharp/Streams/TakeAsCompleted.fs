@@ -33,7 +33,7 @@ type internal TakeAsCompleted<'a, 'b>() =
 
                     writer.TryWrite(struct (item, work)) |> ignore)
 
-    override this.TryTake(inputEnded, item, work) =
+    override this.TryTakeWork(inputEnded, item, work) =
         let mutable ready = Unchecked.defaultof<_>
 
         if completions.Reader.TryRead(&ready) then

@@ -161,7 +161,7 @@ type internal TakeFixedSet<'a, 'b>(knownLength: int) =
         if isNull whenEach && not (isNull startedTasks) then
             fixSet ()
 
-    override this.TryTake(inputEnded, item, work) =
+    override this.TryTakeWork(inputEnded, item, work) =
         if isNull whenEach then
             if this.InWindow = 0 && inputEnded then
                 Finished

@@ -15,7 +15,7 @@ type internal TakeInOrder<'a, 'b>(capacity: int) =
         this.InWindow <- this.InWindow + 1
         queue.Enqueue(struct (item, work))
 
-    override this.TryTake(inputEnded, item, work) =
+    override this.TryTakeWork(inputEnded, item, work) =
         if queue.Count > 0 then
             let struct (head, headWork) = queue.Peek()
 

@@ -1,0 +1,421 @@
+namespace Futured.Internal
+
+open System
+open System.Collections.Concurrent
+open System.Collections.Generic
+open System.Threading
+open System.Threading.Tasks
+open System.Threading.Tasks.Sources
+
+/// One call of a batched map: its item, its outcome and the ExecutionContext of the move that started it.
+[<Struct; NoEquality; NoComparison>]
+type internal Slot<'a, 'b> =
+    val mutable Item: 'a
+    val mutable Result: 'b
+    /// What the function threw, or null.
+    val mutable Fault: exn
+    val mutable Context: ExecutionContext
+    /// 1 once the call has ended (written with a full fence after the outcome).
+    val mutable Done: int
+
+/// A run of consecutive slots; reused once every slot in it has been taken.
+[<Sealed; AllowNullLiteral>]
+type internal Chunk<'a, 'b>(size: int) =
+    member val Slots: Slot<'a, 'b>[] = Array.zeroCreate size
+    /// Slots taken (as completed; consumer only).
+    member val Taken = 0 with get, set
+
+/// The consumer's wait for a slot (or, as completed, for any slot): whoever takes it out of TakeBatched's `waiter`
+/// field with a compare-exchange signals it, and only that one.
+[<AbstractClass; AllowNullLiteral>]
+type internal Waiter<'a, 'b>() =
+    /// The index of the call waited for; -1 for any completion.
+    [<DefaultValue>]
+    val mutable Target: int64
+
+    abstract Signal: unit -> unit
+
+/// The waiter of a pass that nothing can stop: one object reused for every wait, awaited to the end each time.
+[<Sealed; AllowNullLiteral>]
+type internal ReusableWaiter<'a, 'b>() =
+    inherit Waiter<'a, 'b>()
+    let mutable core = ManualResetValueTaskSourceCore<bool>(RunContinuationsAsynchronously = true)
+
+    /// Arms the waiter for a new wait.
+    member this.Arm(target: int64) =
+        core.Reset()
+        this.Target <- target
+
+    /// The wait armed last.
+    member this.Wait = ValueTask<bool>(this, core.Version)
+
+    override _.Signal() = core.SetResult true
+
+    interface IValueTaskSource<bool> with
+        member _.GetResult(token) = core.GetResult token
+        member _.GetStatus(token) = core.GetStatus token
+
+        member _.OnCompleted(continuation, state, token, flags) =
+            core.OnCompleted(continuation, state, token, flags)
+
+/// The waiter of a pass that can be stopped: a task, which the pass may stop waiting for.
+[<Sealed>]
+type internal TaskWaiter<'a, 'b>(target: int64) as this =
+    inherit Waiter<'a, 'b>()
+    let completion = TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)
+    do this.Target <- target
+
+    member _.Task: Task = completion.Task
+    override _.Signal() = completion.TrySetResult() |> ignore
+
+/// A map over a function of an owned pool (PoolFunction) without a task per call. Each item takes the next index and
+/// its slot; up to the pool's bound of drainers (each one job of the pool, with no task) claim the indices in input
+/// order and run the calls one after another on owned threads. The consumer takes the results in input order (the
+/// slot of the next index) or as completed (a queue of indices), and waits only when the result it needs is not
+/// there; the drainer that ends that call wakes it. Slots live in chunks on a ring that grows with the calls in flight
+/// and reuses a chunk once all its slots are taken, so a bounded map allocates nothing per item.
+///
+/// Like OwnThreads itself, a drainer that finds no call spins briefly before it ends (one at a time), a new item
+/// starts no drainer while one spins, and a drainer that claims a call while more wait recruits another (up to the
+/// bound) before it runs it: calls that block fan out over the pool's threads, trivial calls stay on one or two.
+///
+/// Each call runs in the ExecutionContext of the move that started it, as a call's task would. A drainer that sees
+/// other work queued on the pool after a call puts itself back at the end of the pool's queue, so a map shares its
+/// executor in the pool's FIFO order instead of holding its threads until its input ends. When the pass stops, the
+/// calls that have not started are dropped (as Python's Executor.map cancels its pending futures); those running
+/// finish on their threads and their outcome is dropped. On a closed pool the calls that no drainer can take end in
+/// ObjectDisposedException, as a call's task would.
+[<Sealed>]
+type internal TakeBatched<'a, 'b>(fn: PoolFunction<'a, 'b>, ordered: bool, window: int, known: int) as this =
+    inherit Take<'a, 'b>()
+
+    /// How many times a drainer with no call spins before it ends.
+    [<Literal>]
+    let SpinLimit = 30
+
+    let pool = fn.Pool
+    let f = fn.Function
+    let maxDrainers = pool.MaxThreads
+
+    let chunkSize =
+        let wanted =
+            if window < Int32.MaxValue then window
+            elif known > 0 then known
+            else 64
+
+        max 16 (min 1024 (int (Numerics.BitOperations.RoundUpToPowerOf2(uint32 wanted))))
+
+    let bits = Numerics.BitOperations.Log2(uint32 chunkSize)
+
+    /// The ring of chunks: chunk number c sits at c modulo its length (a power of two).
+    let mutable ring: Chunk<'a, 'b>[] =
+        let chunks =
+            if window = Int32.MaxValue && known > 0 then
+                (known + chunkSize - 1) / chunkSize + 1
+            else
+                2
+
+        Array.zeroCreate (int (Numerics.BitOperations.RoundUpToPowerOf2(uint32 chunks)))
+
+    /// Chunks whose slots have all been taken (consumer only).
+    let free = Stack<Chunk<'a, 'b>>()
+    /// The oldest chunk number still on the ring (consumer only).
+    let mutable oldest = 0L
+    /// Indices given out; written by the consumer only.
+    let mutable submitted = 0L
+    /// Indices claimed by drainers.
+    let mutable claimed = 0L
+    /// In order: the next index to take (consumer only).
+    let mutable next = 0L
+    /// As completed: the indices whose call has ended, in that order.
+    let completed = if ordered then null else ConcurrentQueue<int64>()
+    /// Drainers queued on the pool or running.
+    let mutable active = 0
+    /// Drainer jobs queued on the pool and not yet running.
+    let mutable queuedJobs = 0
+    /// 1 while a drainer spins for a call.
+    let mutable spinning = 0
+    let mutable abandoned = false
+    /// The consumer's armed wait, or null.
+    let mutable waiter: Waiter<'a, 'b> = null
+    let mutable reusable: ReusableWaiter<'a, 'b> = null
+
+    let chunkOf (ringNow: Chunk<'a, 'b>[]) (index: int64) =
+        ringNow[int ((index >>> bits) &&& int64 (ringNow.Length - 1))]
+
+    let slotOf (index: int64) : byref<Slot<'a, 'b>> =
+        &(chunkOf (Volatile.Read &ring) index).Slots[int (index &&& int64 (chunkSize - 1))]
+
+    /// Calls given out and not yet claimed.
+    let backlog () =
+        Volatile.Read &submitted - Volatile.Read &claimed
+
+    /// Claims the next index if one waits.
+    let tryClaim (index: outref<int64>) =
+        let mutable got = false
+        let mutable seen = Volatile.Read &claimed
+
+        while not got && seen < Volatile.Read &submitted do
+            let before = Interlocked.CompareExchange(&claimed, seen + 1L, seen)
+
+            if before = seen then
+                got <- true
+                index <- seen
+            else
+                seen <- before
+
+        got
+
+    /// Publishes a call's outcome and wakes the consumer if it waits for this call (or, as completed, for any).
+    let complete (index: int64) (slot: byref<Slot<'a, 'b>>) =
+        Interlocked.Exchange(&slot.Done, 1) |> ignore
+
+        if not ordered then
+            completed.Enqueue index
+
+        let armed = Volatile.Read &waiter
+
+        if
+            not (isNull armed)
+            && (armed.Target < 0L || armed.Target = index)
+            && obj.ReferenceEquals(Interlocked.CompareExchange(&waiter, null, armed), armed)
+        then
+            armed.Signal()
+
+    /// Runs the call of one index on this thread, in the ExecutionContext that its item was given out in. `installed`
+    /// is the context this drainer restored last: consecutive calls from one context (the usual case) restore it once,
+    /// and a call that changes it (an AsyncLocal set) makes the next call restore its own again.
+    let run (index: int64) (own: ExecutionContext) (installed: byref<ExecutionContext>) =
+        let slot = &slotOf index
+
+        try
+            let context = if isNull slot.Context then own else slot.Context
+
+            if not (obj.ReferenceEquals(context, installed)) then
+                ExecutionContext.Restore context
+                installed <- context
+
+            slot.Result <- f slot.Item
+        with e ->
+            slot.Fault <- e
+
+        if not (obj.ReferenceEquals(ExecutionContext.Capture(), installed)) then
+            installed <- null
+
+        // A call that left a SynchronizationContext on the thread leaves it to itself, as a task's run would.
+        if not (isNull SynchronizationContext.Current) then
+            SynchronizationContext.SetSynchronizationContext null
+
+        complete index &slot
+
+    /// Claims a drainer's place if fewer than the bound are active.
+    let claimDrainer () =
+        let mutable claimedPlace = false
+        let mutable seen = Volatile.Read &active
+
+        while not claimedPlace && seen < maxDrainers do
+            let before = Interlocked.CompareExchange(&active, seen + 1, seen)
+
+            if before = seen then claimedPlace <- true else seen <- before
+
+        claimedPlace
+
+    /// Spins briefly for a call to claim; one drainer at a time.
+    let spinForWork () =
+        if Interlocked.CompareExchange(&spinning, 1, 0) <> 0 then
+            false
+        else
+            let mutable found = false
+
+            try
+                let mutable spinner = SpinWait()
+                let mutable i = 0
+
+                while not found && i < SpinLimit && not (Volatile.Read &abandoned) do
+                    spinner.SpinOnce(-1)
+                    found <- backlog () > 0L
+                    i <- i + 1
+            finally
+                Interlocked.Exchange(&spinning, 0) |> ignore
+
+            found
+
+    let drainer =
+        { new PoolWork() with
+            member _.Execute() = this.Drain() }
+
+    /// A claimed drainer's place goes to a new job of the pool. On a closed pool the place is given back and, when
+    /// no drainer is left, every call not claimed ends in ObjectDisposedException.
+    let post () =
+        Interlocked.Increment &queuedJobs |> ignore
+
+        if not (pool.Post drainer) then
+            Interlocked.Decrement &queuedJobs |> ignore
+
+            if Interlocked.Decrement &active = 0 then
+                let mutable index = 0L
+
+                while tryClaim &index do
+                    let slot = &slotOf index
+                    slot.Fault <- ObjectDisposedException pool.Owner
+                    complete index &slot
+
+    /// Runs calls until none is left, the pass stops, or other work waits on the pool.
+    member _.Drain() =
+        Interlocked.Decrement &queuedJobs |> ignore
+        // The owned thread's own context, restored when this job ends.
+        let own = ExecutionContext.Capture()
+        let mutable installed = own
+        let mutable go = true
+        let mutable index = 0L
+
+        while go do
+            if not (Volatile.Read &abandoned) && tryClaim &index then
+                // More calls wait and no drainer is on its way: recruit one before this call (which may block) runs.
+                if backlog () > 0L && Volatile.Read &spinning = 0 && claimDrainer () then
+                    post ()
+
+                run index own &installed
+
+                // Work other than this map's own drainers waits for an owned thread: this drainer goes to the end of
+                // the pool's queue.
+                if pool.HasQueued && Volatile.Read &queuedJobs = 0 && backlog () > 0L then
+                    go <- false
+                    post ()
+            elif not (Volatile.Read &abandoned) && spinForWork () then
+                ()
+            else
+                Interlocked.Decrement &active |> ignore
+
+                // A call given out after the claim above failed saw this drainer still active and started none: take
+                // it back (the decrement is a full fence, and so is the consumer's increment before it reads `active`).
+                go <- not (Volatile.Read &abandoned) && backlog () > 0L && claimDrainer ()
+
+        if not (obj.ReferenceEquals(installed, own)) then
+            ExecutionContext.Restore own
+
+    /// Gives out the next index to the call of one item.
+    member this.Submit(item: 'a) =
+        let index = submitted
+        let at = int (index &&& int64 (chunkSize - 1))
+
+        if at = 0 then
+            // The first slot of a new chunk: the ring must hold every chunk from the oldest to this one.
+            let number = index >>> bits
+            let mutable ringNow = ring
+
+            if number - oldest >= int64 ringNow.Length then
+                let grown = Array.zeroCreate (ringNow.Length * 2)
+
+                for c in oldest .. number - 1L do
+                    grown[int (c &&& int64 (grown.Length - 1))] <- chunkOf ringNow (c <<< bits)
+
+                ringNow <- grown
+
+            ringNow[int (number &&& int64 (ringNow.Length - 1))] <-
+                (if free.Count > 0 then free.Pop() else Chunk<'a, 'b>(chunkSize))
+
+            Volatile.Write(&ring, ringNow)
+
+        let slot = &(chunkOf ring index).Slots[at]
+        slot.Item <- item
+        // Null when the caller suppressed the flow: the call then runs in the owned thread's own context.
+        slot.Context <- ExecutionContext.Capture()
+        this.InWindow <- this.InWindow + 1
+        // A full fence: the slot is written before a drainer can claim it, and the count before `spinning` is read.
+        Interlocked.Exchange(&submitted, index + 1L) |> ignore
+
+        if Volatile.Read &spinning = 0 && claimDrainer () then
+            post ()
+
+    /// Clears a taken slot and frees its chunk once every slot in it has been taken.
+    member private _.Release(index: int64, slot: byref<Slot<'a, 'b>>) =
+        slot.Item <- Unchecked.defaultof<'a>
+        slot.Result <- Unchecked.defaultof<'b>
+        slot.Fault <- null
+        slot.Context <- null
+        slot.Done <- 0
+        let chunk = chunkOf ring index
+        chunk.Taken <- chunk.Taken + 1
+
+        if chunk.Taken = chunkSize then
+            chunk.Taken <- 0
+            let ringNow = ring
+            ringNow[int ((index >>> bits) &&& int64 (ringNow.Length - 1))] <- null
+            free.Push chunk
+
+            // The oldest chunk moves past every chunk already freed (as completed, chunks free out of order).
+            while oldest < (submitted >>> bits) && isNull (chunkOf ringNow (oldest <<< bits)) do
+                oldest <- oldest + 1L
+
+    override _.Add(_, _) =
+        raise (InvalidOperationException "A batched map gives out indices, not tasks.")
+
+    override _.TryTakeWork(_, _, _) =
+        raise (InvalidOperationException "A batched map has no tasks to take.")
+
+    override this.TryTake(inputEnded, item, result, fault) =
+        let mutable index = -1L
+
+        let ready =
+            if ordered then
+                next < submitted
+                && (index <- next
+                    Volatile.Read &(slotOf index).Done = 1)
+            else
+                completed.TryDequeue(&index)
+
+        if ready then
+            if ordered then
+                next <- next + 1L
+
+            this.InWindow <- this.InWindow - 1
+            let slot = &slotOf index
+            item <- slot.Item
+            result <- slot.Result
+            fault <- slot.Fault
+            this.Release(index, &slot)
+            Yielded
+        elif this.InWindow = 0 && inputEnded then
+            Finished
+        else
+            Pending
+
+    override _.Wait(pendingMove, token) =
+        if ordered && next = submitted then
+            // Nothing started yet (an asynchronous input still waiting): only the input can progress.
+            Take<'a, 'b>.Progress(null, pendingMove, token)
+        else
+            let target = if ordered then next else -1L
+            let reuse = isNull pendingMove && not token.CanBeCanceled
+
+            let armed: Waiter<'a, 'b> =
+                if reuse then
+                    if isNull reusable then
+                        reusable <- ReusableWaiter()
+
+                    reusable.Arm target
+                    reusable
+                else
+                    TaskWaiter(target)
+
+            Interlocked.Exchange(&waiter, armed) |> ignore
+
+            let readyNow =
+                if ordered then
+                    Volatile.Read &(slotOf target).Done = 1
+                else
+                    not completed.IsEmpty
+
+            if
+                readyNow
+                && obj.ReferenceEquals(Interlocked.CompareExchange(&waiter, null, armed), armed)
+            then
+                // Ready before anyone could signal: no wait.
+                OnTask Task.CompletedTask
+            elif reuse then
+                OnMove reusable.Wait
+            else
+                Take<'a, 'b>.Progress((armed :?> TaskWaiter<'a, 'b>).Task, pendingMove, token)
+
+    override _.Abandon() = Volatile.Write(&abandoned, true)
