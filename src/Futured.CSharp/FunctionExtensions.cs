@@ -1,4 +1,5 @@
 using Microsoft.FSharp.Core;
+using Futured.Internal;
 
 namespace Futured;
 
@@ -43,7 +44,7 @@ public static partial class FunctionExtensions
         ArgumentNullException.ThrowIfNull(function);
         ArgumentNullException.ThrowIfNull(inputs);
         var options = Options.Create(order, timeout, maxConcurrency, cancellationToken);
-        return FuturedModule.mapWith(options, FuncConvert.FromFunc(function), inputs);
+        return FuturedModule.mapWith(options, Functions.OfFunc(function), inputs);
     }
 
     /// <summary>Calls <paramref name="function"/> on every item of an asynchronous sequence and yields the results,
@@ -73,7 +74,7 @@ public static partial class FunctionExtensions
         ArgumentNullException.ThrowIfNull(function);
         ArgumentNullException.ThrowIfNull(inputs);
         var options = Options.Create(order, timeout, maxConcurrency, cancellationToken);
-        return FuturedModule.mapFrom(options, FuncConvert.FromFunc(function), inputs);
+        return FuturedModule.mapFrom(options, Functions.OfFunc(function), inputs);
     }
 
     /// <summary>Calls <paramref name="function"/> on every input and yields each input with its own result, as the
@@ -104,7 +105,7 @@ public static partial class FunctionExtensions
         ArgumentNullException.ThrowIfNull(inputs);
         var options = Options.Create(order, timeout, maxConcurrency, cancellationToken);
         return FuturedModule
-            .mapZipWith(options, FuncConvert.FromFunc(function), inputs)
+            .mapZipWith(options, Functions.OfFunc(function), inputs)
             .Select(pair => (pair.Item1, pair.Item2));
     }
 
@@ -136,7 +137,7 @@ public static partial class FunctionExtensions
         ArgumentNullException.ThrowIfNull(inputs);
         var options = Options.Create(order, timeout, maxConcurrency, cancellationToken);
         return FuturedModule
-            .mapZipFrom(options, FuncConvert.FromFunc(function), inputs)
+            .mapZipFrom(options, Functions.OfFunc(function), inputs)
             .Select(pair => (pair.Item1, pair.Item2));
     }
 

@@ -339,3 +339,14 @@ type internal PoolFunction<'a, 'b>(pool: OwnThreads, f: 'a -> 'b) =
 
     override _.Invoke(x: 'a) =
         pool.Run(call, box x, CancellationToken.None)
+
+/// Turns the C# facade's delegates into F# functions.
+[<AbstractClass; Sealed>]
+type internal Functions =
+    /// The function a delegate stands for: when the delegate is the Invoke of a function of an owned pool (C#'s
+    /// `threaded.Wrap` and `Futures.Threaded` return one), that function itself, so that a map over it runs in batches
+    /// as it does from F#; otherwise the delegate converted.
+    static member OfFunc(f: Func<'a, Task<'b>>) : 'a -> Task<'b> =
+        match f.Target with
+        | :? PoolFunction<'a, 'b> as pooled when f.Method.Name = "Invoke" -> pooled.AsFunction
+        | _ -> FuncConvert.FromFunc f
