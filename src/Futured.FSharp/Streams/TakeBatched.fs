@@ -18,6 +18,36 @@ type internal Slot<'a, 'b> =
     /// 1 once the call has ended (written with a full fence after the outcome).
     val mutable Done: int
 
+/// The two counters that the consumer and the drainers write, each on a cache line of its own (seven unused longs on
+/// either side: a struct keeps its fields in order), so that neither slows the other's readers.
+[<Struct; NoEquality; NoComparison>]
+type internal Counters =
+    val mutable private a0: int64
+    val mutable private a1: int64
+    val mutable private a2: int64
+    val mutable private a3: int64
+    val mutable private a4: int64
+    val mutable private a5: int64
+    val mutable private a6: int64
+    /// Indices given out; written by the consumer only.
+    val mutable Submitted: int64
+    val mutable private b0: int64
+    val mutable private b1: int64
+    val mutable private b2: int64
+    val mutable private b3: int64
+    val mutable private b4: int64
+    val mutable private b5: int64
+    val mutable private b6: int64
+    /// Indices claimed by drainers.
+    val mutable Claimed: int64
+    val mutable private c0: int64
+    val mutable private c1: int64
+    val mutable private c2: int64
+    val mutable private c3: int64
+    val mutable private c4: int64
+    val mutable private c5: int64
+    val mutable private c6: int64
+
 /// A run of consecutive slots; reused once every slot in it has been taken.
 [<Sealed; AllowNullLiteral>]
 type internal Chunk<'a, 'b>(size: int) =
@@ -68,26 +98,13 @@ type internal TaskWaiter<'a, 'b>(target: int64) as this =
     member _.Task: Task = completion.Task
     override _.Signal() = completion.TrySetResult() |> ignore
 
-/// A map over a function of an owned pool (PoolFunction) without a task per call. Each item takes the next index and
-/// its slot; up to the pool's bound of drainers (each one job of the pool, with no task) claim the indices in input
-/// order and run the calls one after another on owned threads. The consumer takes the results in input order (the
-/// slot of the next index) or as completed (a queue of indices), and waits only when the result it needs is not
-/// there; the drainer that ends that call wakes it. Slots live in chunks on a ring that grows with the calls in flight
-/// and reuses a chunk once all its slots are taken, so a bounded map allocates nothing per item.
-///
-/// Like OwnThreads itself, a drainer that finds no call spins briefly before it ends (one at a time), a new item
-/// starts no drainer while one spins, and a drainer that claims a call while more wait recruits another (up to the
-/// bound) before it runs it: calls that block fan out over the pool's threads, trivial calls stay on one or two.
-///
-/// Each call runs in the ExecutionContext of the move that started it, as a call's task would. A drainer that sees
-/// other work queued on the pool after a call puts itself back at the end of the pool's queue, so a map shares its
-/// executor in the pool's FIFO order instead of holding its threads until its input ends. When the pass stops, the
-/// calls that have not started are dropped (as Python's Executor.map cancels its pending futures); those running
-/// finish on their threads and their outcome is dropped. On a closed pool the calls that no drainer can take end in
-/// ObjectDisposedException, as a call's task would.
+/// What the drainers of a batched map share with its consumer: the ring of slots, the counters, the drainers' own
+/// state and the consumer's armed wait. Drainers read and write only this object and the slots; the consumer's own
+/// state, written for every item, lives in TakeBatched (another object), so that the drainers' reads of this one are
+/// never invalidated by those writes. This object is also the work each drainer job runs.
 [<Sealed>]
-type internal TakeBatched<'a, 'b>(fn: PoolFunction<'a, 'b>, ordered: bool, window: int, known: int) as this =
-    inherit Take<'a, 'b>()
+type internal Drainers<'a, 'b>(fn: PoolFunction<'a, 'b>, ordered: bool, chunkSize: int, ringLength: int) =
+    inherit PoolWork()
 
     /// How many times a drainer with no call spins before it ends.
     [<Literal>]
@@ -96,37 +113,11 @@ type internal TakeBatched<'a, 'b>(fn: PoolFunction<'a, 'b>, ordered: bool, windo
     let pool = fn.Pool
     let f = fn.Function
     let maxDrainers = pool.MaxThreads
-
-    let chunkSize =
-        let wanted =
-            if window < Int32.MaxValue then window
-            elif known > 0 then known
-            else 64
-
-        max 16 (min 1024 (int (Numerics.BitOperations.RoundUpToPowerOf2(uint32 wanted))))
-
     let bits = Numerics.BitOperations.Log2(uint32 chunkSize)
 
-    /// The ring of chunks: chunk number c sits at c modulo its length (a power of two).
-    let mutable ring: Chunk<'a, 'b>[] =
-        let chunks =
-            if window = Int32.MaxValue && known > 0 then
-                (known + chunkSize - 1) / chunkSize + 1
-            else
-                2
-
-        Array.zeroCreate (int (Numerics.BitOperations.RoundUpToPowerOf2(uint32 chunks)))
-
-    /// Chunks whose slots have all been taken (consumer only).
-    let free = Stack<Chunk<'a, 'b>>()
-    /// The oldest chunk number still on the ring (consumer only).
-    let mutable oldest = 0L
-    /// Indices given out; written by the consumer only.
-    let mutable submitted = 0L
-    /// Indices claimed by drainers.
-    let mutable claimed = 0L
-    /// In order: the next index to take (consumer only).
-    let mutable next = 0L
+    /// The ring of chunks: chunk number c sits at c modulo its length (a power of two). Written by the consumer.
+    let mutable ring: Chunk<'a, 'b>[] = Array.zeroCreate ringLength
+    let mutable counters = Counters()
     /// As completed: the indices whose call has ended, in that order.
     let completed = if ordered then null else ConcurrentQueue<int64>()
     /// Drainers queued on the pool or running.
@@ -138,25 +129,41 @@ type internal TakeBatched<'a, 'b>(fn: PoolFunction<'a, 'b>, ordered: bool, windo
     let mutable abandoned = false
     /// The consumer's armed wait, or null.
     let mutable waiter: Waiter<'a, 'b> = null
-    let mutable reusable: ReusableWaiter<'a, 'b> = null
 
-    let chunkOf (ringNow: Chunk<'a, 'b>[]) (index: int64) =
+    member _.ChunkSize = chunkSize
+    member _.Bits = bits
+
+    /// The ring (the consumer replaces it when it grows).
+    member _.Ring
+        with get () = Volatile.Read &ring
+        and set (value: Chunk<'a, 'b>[]) = Volatile.Write(&ring, value)
+
+    member _.Completed = completed
+
+    /// Indices given out so far (read by the consumer, which alone writes it).
+    member _.Submitted = counters.Submitted
+
+    member _.Abandoned = Volatile.Read &abandoned
+
+    member _.Abandon() = Volatile.Write(&abandoned, true)
+
+    static member ChunkOf(ringNow: Chunk<'a, 'b>[], bits: int, index: int64) =
         ringNow[int ((index >>> bits) &&& int64 (ringNow.Length - 1))]
 
-    let slotOf (index: int64) : byref<Slot<'a, 'b>> =
-        &(chunkOf (Volatile.Read &ring) index).Slots[int (index &&& int64 (chunkSize - 1))]
+    /// The slot of an index given out and not yet taken.
+    member _.SlotOf(index: int64) : byref<Slot<'a, 'b>> =
+        &(Drainers<'a, 'b>.ChunkOf(Volatile.Read &ring, bits, index)).Slots[int (index &&& int64 (chunkSize - 1))]
 
     /// Calls given out and not yet claimed.
-    let backlog () =
-        Volatile.Read &submitted - Volatile.Read &claimed
+    member _.Backlog = Volatile.Read &counters.Submitted - Volatile.Read &counters.Claimed
 
     /// Claims the next index if one waits.
-    let tryClaim (index: outref<int64>) =
+    member _.TryClaim(index: outref<int64>) =
         let mutable got = false
-        let mutable seen = Volatile.Read &claimed
+        let mutable seen = Volatile.Read &counters.Claimed
 
-        while not got && seen < Volatile.Read &submitted do
-            let before = Interlocked.CompareExchange(&claimed, seen + 1L, seen)
+        while not got && seen < Volatile.Read &counters.Submitted do
+            let before = Interlocked.CompareExchange(&counters.Claimed, seen + 1L, seen)
 
             if before = seen then
                 got <- true
@@ -166,8 +173,16 @@ type internal TakeBatched<'a, 'b>(fn: PoolFunction<'a, 'b>, ordered: bool, windo
 
         got
 
+    /// Arms the consumer's wait (a full fence).
+    member _.Arm(armed: Waiter<'a, 'b>) =
+        Interlocked.Exchange(&waiter, armed) |> ignore
+
+    /// Takes the armed wait back; false when a drainer has taken it to signal it.
+    member _.Disarm(armed: Waiter<'a, 'b>) =
+        obj.ReferenceEquals(Interlocked.CompareExchange(&waiter, null, armed), armed)
+
     /// Publishes a call's outcome and wakes the consumer if it waits for this call (or, as completed, for any).
-    let complete (index: int64) (slot: byref<Slot<'a, 'b>>) =
+    member this.Complete(index: int64, slot: byref<Slot<'a, 'b>>) =
         Interlocked.Exchange(&slot.Done, 1) |> ignore
 
         if not ordered then
@@ -178,15 +193,15 @@ type internal TakeBatched<'a, 'b>(fn: PoolFunction<'a, 'b>, ordered: bool, windo
         if
             not (isNull armed)
             && (armed.Target < 0L || armed.Target = index)
-            && obj.ReferenceEquals(Interlocked.CompareExchange(&waiter, null, armed), armed)
+            && this.Disarm armed
         then
             armed.Signal()
 
     /// Runs the call of one index on this thread, in the ExecutionContext that its item was given out in. `installed`
     /// is the context this drainer restored last: consecutive calls from one context (the usual case) restore it once,
     /// and a call that changes it (an AsyncLocal set) makes the next call restore its own again.
-    let run (index: int64) (own: ExecutionContext) (installed: byref<ExecutionContext>) =
-        let slot = &slotOf index
+    member private this.Run(index: int64, own: ExecutionContext, installed: byref<ExecutionContext>) =
+        let slot = &this.SlotOf index
 
         try
             let context = if isNull slot.Context then own else slot.Context
@@ -206,22 +221,22 @@ type internal TakeBatched<'a, 'b>(fn: PoolFunction<'a, 'b>, ordered: bool, windo
         if not (isNull SynchronizationContext.Current) then
             SynchronizationContext.SetSynchronizationContext null
 
-        complete index &slot
+        this.Complete(index, &slot)
 
     /// Claims a drainer's place if fewer than the bound are active.
-    let claimDrainer () =
-        let mutable claimedPlace = false
+    member private _.ClaimPlace() =
+        let mutable claimed = false
         let mutable seen = Volatile.Read &active
 
-        while not claimedPlace && seen < maxDrainers do
+        while not claimed && seen < maxDrainers do
             let before = Interlocked.CompareExchange(&active, seen + 1, seen)
 
-            if before = seen then claimedPlace <- true else seen <- before
+            if before = seen then claimed <- true else seen <- before
 
-        claimedPlace
+        claimed
 
     /// Spins briefly for a call to claim; one drainer at a time.
-    let spinForWork () =
+    member private this.SpinForWork() =
         if Interlocked.CompareExchange(&spinning, 1, 0) <> 0 then
             false
         else
@@ -233,35 +248,39 @@ type internal TakeBatched<'a, 'b>(fn: PoolFunction<'a, 'b>, ordered: bool, windo
 
                 while not found && i < SpinLimit && not (Volatile.Read &abandoned) do
                     spinner.SpinOnce(-1)
-                    found <- backlog () > 0L
+                    found <- this.Backlog > 0L
                     i <- i + 1
             finally
                 Interlocked.Exchange(&spinning, 0) |> ignore
 
             found
 
-    let drainer =
-        { new PoolWork() with
-            member _.Execute() = this.Drain() }
-
     /// A claimed drainer's place goes to a new job of the pool. On a closed pool the place is given back and, when
     /// no drainer is left, every call not claimed ends in ObjectDisposedException.
-    let post () =
+    member private this.Post() =
         Interlocked.Increment &queuedJobs |> ignore
 
-        if not (pool.Post drainer) then
+        if not (pool.Post this) then
             Interlocked.Decrement &queuedJobs |> ignore
 
             if Interlocked.Decrement &active = 0 then
                 let mutable index = 0L
 
-                while tryClaim &index do
-                    let slot = &slotOf index
+                while this.TryClaim &index do
+                    let slot = &this.SlotOf index
                     slot.Fault <- ObjectDisposedException pool.Owner
-                    complete index &slot
+                    this.Complete(index, &slot)
+
+    /// Publishes one more index given out (its slot written) and starts a drainer if none is on its way.
+    member this.Publish(count: int64) =
+        // A full fence: the slot is written before a drainer can claim it, and the count before `active` is read.
+        Interlocked.Exchange(&counters.Submitted, count) |> ignore
+
+        if Volatile.Read &active < maxDrainers && Volatile.Read &spinning = 0 && this.ClaimPlace() then
+            this.Post()
 
     /// Runs calls until none is left, the pass stops, or other work waits on the pool.
-    member _.Drain() =
+    override this.Execute() =
         Interlocked.Decrement &queuedJobs |> ignore
         // The owned thread's own context, restored when this job ends.
         let own = ExecutionContext.Capture()
@@ -270,63 +289,116 @@ type internal TakeBatched<'a, 'b>(fn: PoolFunction<'a, 'b>, ordered: bool, windo
         let mutable index = 0L
 
         while go do
-            if not (Volatile.Read &abandoned) && tryClaim &index then
+            if not (Volatile.Read &abandoned) && this.TryClaim &index then
                 // More calls wait and no drainer is on its way: recruit one before this call (which may block) runs.
-                if backlog () > 0L && Volatile.Read &spinning = 0 && claimDrainer () then
-                    post ()
+                if
+                    Volatile.Read &active < maxDrainers
+                    && this.Backlog > 0L
+                    && Volatile.Read &spinning = 0
+                    && this.ClaimPlace()
+                then
+                    this.Post()
 
-                run index own &installed
+                this.Run(index, own, &installed)
 
                 // Work other than this map's own drainers waits for an owned thread: this drainer goes to the end of
                 // the pool's queue.
-                if pool.HasQueued && Volatile.Read &queuedJobs = 0 && backlog () > 0L then
+                if pool.HasQueued && Volatile.Read &queuedJobs = 0 && this.Backlog > 0L then
                     go <- false
-                    post ()
-            elif not (Volatile.Read &abandoned) && spinForWork () then
+                    this.Post()
+            elif not (Volatile.Read &abandoned) && this.SpinForWork() then
                 ()
             else
                 Interlocked.Decrement &active |> ignore
 
                 // A call given out after the claim above failed saw this drainer still active and started none: take
-                // it back (the decrement is a full fence, and so is the consumer's increment before it reads `active`).
-                go <- not (Volatile.Read &abandoned) && backlog () > 0L && claimDrainer ()
+                // it back (the decrement is a full fence, and so is the consumer's Publish before it reads `active`).
+                go <- not (Volatile.Read &abandoned) && this.Backlog > 0L && this.ClaimPlace()
 
         if not (obj.ReferenceEquals(installed, own)) then
             ExecutionContext.Restore own
+
+/// A map over a function of an owned pool (PoolFunction) without a task per call. Each item takes the next index and
+/// its slot; up to the pool's bound of drainers (each one job of the pool, with no task) claim the indices in input
+/// order and run the calls one after another on owned threads. The consumer takes the results in input order (the
+/// slot of the next index) or as completed (a queue of indices), and waits only when the result it needs is not
+/// there; the drainer that ends that call wakes it. Slots live in chunks on a ring that grows with the calls in flight
+/// and reuses a chunk once all its slots are taken, so a bounded map allocates nothing per item.
+///
+/// Like OwnThreads itself, a drainer that finds no call spins briefly before it ends (one at a time), a new item
+/// starts no drainer while one spins, and a drainer that claims a call while more wait recruits another (up to the
+/// bound) before it runs it: calls that block fan out over the pool's threads, trivial calls stay on one or two.
+///
+/// Each call runs in the ExecutionContext of the move that started it, as a call's task would. A drainer that sees
+/// other work queued on the pool after a call puts itself back at the end of the pool's queue, so a map shares its
+/// executor in the pool's FIFO order instead of holding its threads until its input ends. When the pass stops, the
+/// calls that have not started are dropped (as Python's Executor.map cancels its pending futures); those running
+/// finish on their threads and their outcome is dropped. On a closed pool the calls that no drainer can take end in
+/// ObjectDisposedException, as a call's task would.
+[<Sealed>]
+type internal TakeBatched<'a, 'b>(fn: PoolFunction<'a, 'b>, ordered: bool, window: int, known: int) =
+    inherit Take<'a, 'b>()
+
+    let chunkSize =
+        let wanted =
+            if window < Int32.MaxValue then window
+            elif known > 0 then known
+            else 64
+
+        max 16 (min 1024 (int (Numerics.BitOperations.RoundUpToPowerOf2(uint32 wanted))))
+
+    let ringLength =
+        let chunks =
+            if window = Int32.MaxValue && known > 0 then
+                (known + chunkSize - 1) / chunkSize + 1
+            else
+                2
+
+        int (Numerics.BitOperations.RoundUpToPowerOf2(uint32 chunks))
+
+    /// Chunks whose slots have all been taken.
+    let free = Stack<Chunk<'a, 'b>>()
+    // Allocated after the consumer's own objects: see Drainers.
+    let shared = Drainers<'a, 'b>(fn, ordered, chunkSize, ringLength)
+    let bits = shared.Bits
+    /// The oldest chunk number still on the ring.
+    let mutable oldest = 0L
+    /// Indices given out (the consumer's own copy of the shared count).
+    let mutable submitted = 0L
+    /// In order: the next index to take.
+    let mutable next = 0L
+    let mutable reusable: ReusableWaiter<'a, 'b> = null
 
     /// Gives out the next index to the call of one item.
     member this.Submit(item: 'a) =
         let index = submitted
         let at = int (index &&& int64 (chunkSize - 1))
+        let mutable ringNow = shared.Ring
 
         if at = 0 then
             // The first slot of a new chunk: the ring must hold every chunk from the oldest to this one.
             let number = index >>> bits
-            let mutable ringNow = ring
 
             if number - oldest >= int64 ringNow.Length then
                 let grown = Array.zeroCreate (ringNow.Length * 2)
 
                 for c in oldest .. number - 1L do
-                    grown[int (c &&& int64 (grown.Length - 1))] <- chunkOf ringNow (c <<< bits)
+                    grown[int (c &&& int64 (grown.Length - 1))] <- Drainers.ChunkOf(ringNow, bits, c <<< bits)
 
                 ringNow <- grown
 
             ringNow[int (number &&& int64 (ringNow.Length - 1))] <-
                 (if free.Count > 0 then free.Pop() else Chunk<'a, 'b>(chunkSize))
 
-            Volatile.Write(&ring, ringNow)
+            shared.Ring <- ringNow
 
-        let slot = &(chunkOf ring index).Slots[at]
+        let slot = &(Drainers.ChunkOf(ringNow, bits, index)).Slots[at]
         slot.Item <- item
         // Null when the caller suppressed the flow: the call then runs in the owned thread's own context.
         slot.Context <- ExecutionContext.Capture()
         this.InWindow <- this.InWindow + 1
-        // A full fence: the slot is written before a drainer can claim it, and the count before `spinning` is read.
-        Interlocked.Exchange(&submitted, index + 1L) |> ignore
-
-        if Volatile.Read &spinning = 0 && claimDrainer () then
-            post ()
+        submitted <- index + 1L
+        shared.Publish submitted
 
     /// Clears a taken slot and frees its chunk once every slot in it has been taken.
     member private _.Release(index: int64, slot: byref<Slot<'a, 'b>>) =
@@ -335,17 +407,17 @@ type internal TakeBatched<'a, 'b>(fn: PoolFunction<'a, 'b>, ordered: bool, windo
         slot.Fault <- null
         slot.Context <- null
         slot.Done <- 0
-        let chunk = chunkOf ring index
+        let ringNow = shared.Ring
+        let chunk = Drainers.ChunkOf(ringNow, bits, index)
         chunk.Taken <- chunk.Taken + 1
 
         if chunk.Taken = chunkSize then
             chunk.Taken <- 0
-            let ringNow = ring
             ringNow[int ((index >>> bits) &&& int64 (ringNow.Length - 1))] <- null
             free.Push chunk
 
             // The oldest chunk moves past every chunk already freed (as completed, chunks free out of order).
-            while oldest < (submitted >>> bits) && isNull (chunkOf ringNow (oldest <<< bits)) do
+            while oldest < (submitted >>> bits) && isNull (Drainers.ChunkOf(ringNow, bits, oldest <<< bits)) do
                 oldest <- oldest + 1L
 
     override _.Add(_, _) =
@@ -361,16 +433,16 @@ type internal TakeBatched<'a, 'b>(fn: PoolFunction<'a, 'b>, ordered: bool, windo
             if ordered then
                 next < submitted
                 && (index <- next
-                    Volatile.Read &(slotOf index).Done = 1)
+                    Volatile.Read &(shared.SlotOf index).Done = 1)
             else
-                completed.TryDequeue(&index)
+                shared.Completed.TryDequeue(&index)
 
         if ready then
             if ordered then
                 next <- next + 1L
 
             this.InWindow <- this.InWindow - 1
-            let slot = &slotOf index
+            let slot = &shared.SlotOf index
             item <- slot.Item
             result <- slot.Result
             fault <- slot.Fault
@@ -399,18 +471,15 @@ type internal TakeBatched<'a, 'b>(fn: PoolFunction<'a, 'b>, ordered: bool, windo
                 else
                     TaskWaiter(target)
 
-            Interlocked.Exchange(&waiter, armed) |> ignore
+            shared.Arm armed
 
             let readyNow =
                 if ordered then
-                    Volatile.Read &(slotOf target).Done = 1
+                    Volatile.Read &(shared.SlotOf target).Done = 1
                 else
-                    not completed.IsEmpty
+                    not shared.Completed.IsEmpty
 
-            if
-                readyNow
-                && obj.ReferenceEquals(Interlocked.CompareExchange(&waiter, null, armed), armed)
-            then
+            if readyNow && shared.Disarm armed then
                 // Ready before anyone could signal: no wait.
                 OnTask Task.CompletedTask
             elif reuse then
@@ -418,4 +487,4 @@ type internal TakeBatched<'a, 'b>(fn: PoolFunction<'a, 'b>, ordered: bool, windo
             else
                 Take<'a, 'b>.Progress((armed :?> TaskWaiter<'a, 'b>).Task, pendingMove, token)
 
-    override _.Abandon() = Volatile.Write(&abandoned, true)
+    override _.Abandon() = shared.Abandon()
