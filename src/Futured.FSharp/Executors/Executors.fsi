@@ -141,6 +141,9 @@ module Executors =
     /// continuations of a call's task run on the .NET thread pool. Use <see cref="T:Futured.Threaded"/> for another bound, a pool
     /// shared by several functions, cancellation or disposal.
     /// Partial application binds arguments: <c>threaded (fun (a, b) -> a + b)</c>.
+    /// The map family (<c>Futured.map</c>, <c>mapWith</c>, <c>mapFrom</c>, <c>mapZip</c> and their options) runs the
+    /// calls of such a function, or of <c>Threaded.Wrap</c>'s, in batches on the same threads, with no task per call,
+    /// the same bound and FIFO order; when that stream stops, the calls it has not started yet are dropped.
     /// </summary>
     /// <param name="f">The function to run.</param>
     /// <returns>A function that starts a call and returns its task.</returns>

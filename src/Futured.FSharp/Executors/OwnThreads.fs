@@ -335,7 +335,7 @@ type internal PoolFunction<'a, 'b>(pool: OwnThreads, f: 'a -> 'b) =
     member _.Function = f
 
     /// This object as the function it is (F# has no upcast to a function type).
-    member this.AsFunction: 'a -> Task<'b> = unbox<'a -> Task<'b>> (box this)
+    member this.AsFunction: 'a -> Task<'b> = unbox<'a -> Task<'b>>(box this)
 
     override _.Invoke(x: 'a) =
         pool.Run(call, box x, CancellationToken.None)

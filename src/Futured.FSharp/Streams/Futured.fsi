@@ -106,7 +106,10 @@ module Futured =
     val asCompletedWith: options: MapOptions -> tasks: seq<Task<'T>> -> TaskSeq<'T>
 
     /// <summary>Calls <c>f</c> on every input and yields the results in input order; all calls start
-    /// when the enumeration starts.</summary>
+    /// when the enumeration starts. When <c>f</c> comes from <c>threaded</c> or <c>Threaded.Wrap</c>, the calls
+    /// run in batches on the executor's threads instead of one task each (same bound, same FIFO order, same
+    /// results and faults), and a stop of the stream (fault, deadline, cancellation, early disposal) drops the
+    /// calls that have not started yet.</summary>
     /// <param name="f">A task-returning function, typically wrapped by <c>threaded</c> or an executor.</param>
     /// <param name="xs">The inputs.</param>
     /// <returns>The results, in input order.</returns>

@@ -152,7 +152,8 @@ type internal Pass<'a, 'b, 'r>(plan: Plan<'a, 'b, 'r>, consumerToken: Cancellati
         not (isNull running)
         && (timedOut () || cancelled ())
         && (fault :? OperationCanceledException
-            || (fault :? AggregateException && (fault.InnerException :? OperationCanceledException)))
+            || (fault :? AggregateException
+                && (fault.InnerException :? OperationCanceledException)))
 
     /// Takes the next result into current if one is ready.
     let tryTake () =

@@ -69,7 +69,9 @@ type internal Waiter<'a, 'b>() =
 [<Sealed; AllowNullLiteral>]
 type internal ReusableWaiter<'a, 'b>() =
     inherit Waiter<'a, 'b>()
-    let mutable core = ManualResetValueTaskSourceCore<bool>(RunContinuationsAsynchronously = true)
+
+    let mutable core =
+        ManualResetValueTaskSourceCore<bool>(RunContinuationsAsynchronously = true)
 
     /// Arms the waiter for a new wait.
     member this.Arm(target: int64) =
@@ -92,7 +94,10 @@ type internal ReusableWaiter<'a, 'b>() =
 [<Sealed>]
 type internal TaskWaiter<'a, 'b>(target: int64) as this =
     inherit Waiter<'a, 'b>()
-    let completion = TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)
+
+    let completion =
+        TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)
+
     do this.Target <- target
 
     member _.Task: Task = completion.Task
@@ -276,7 +281,11 @@ type internal Drainers<'a, 'b>(fn: PoolFunction<'a, 'b>, ordered: bool, chunkSiz
         // A full fence: the slot is written before a drainer can claim it, and the count before `active` is read.
         Interlocked.Exchange(&counters.Submitted, count) |> ignore
 
-        if Volatile.Read &active < maxDrainers && Volatile.Read &spinning = 0 && this.ClaimPlace() then
+        if
+            Volatile.Read &active < maxDrainers
+            && Volatile.Read &spinning = 0
+            && this.ClaimPlace()
+        then
             this.Post()
 
     /// Runs calls until none is left, the pass stops, or other work waits on the pool.
@@ -388,7 +397,10 @@ type internal TakeBatched<'a, 'b>(fn: PoolFunction<'a, 'b>, ordered: bool, windo
                 ringNow <- grown
 
             ringNow[int (number &&& int64 (ringNow.Length - 1))] <-
-                (if free.Count > 0 then free.Pop() else Chunk<'a, 'b>(chunkSize))
+                (if free.Count > 0 then
+                     free.Pop()
+                 else
+                     Chunk<'a, 'b>(chunkSize))
 
             shared.Ring <- ringNow
 
@@ -417,7 +429,8 @@ type internal TakeBatched<'a, 'b>(fn: PoolFunction<'a, 'b>, ordered: bool, windo
             free.Push chunk
 
             // The oldest chunk moves past every chunk already freed (as completed, chunks free out of order).
-            while oldest < (submitted >>> bits) && isNull (Drainers.ChunkOf(ringNow, bits, oldest <<< bits)) do
+            while oldest < (submitted >>> bits)
+                  && isNull (Drainers.ChunkOf(ringNow, bits, oldest <<< bits)) do
                 oldest <- oldest + 1L
 
     override _.Add(_, _) =

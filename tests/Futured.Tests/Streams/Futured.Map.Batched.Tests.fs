@@ -15,7 +15,10 @@ open Futured
 open Futured.Tests.Support
 open Futured.Tests.Futured.Stops
 
-let private inOrder = { MapOptions.Default with Order = Some Order.InOrder }
+let private inOrder =
+    { MapOptions.Default with
+        Order = Some Order.InOrder
+    }
 
 let private asCompleted =
     { MapOptions.Default with
@@ -43,7 +46,10 @@ let private yieldsReleaseOrder (perm: int[]) =
         use letGo = new CancellationTokenSource()
         let gates = sources perm.Length
         let f = pool.Wrap(fun i -> blockOn gates[i].Task letGo.Token)
-        let e = (Futured.mapWith asCompleted f [ 0 .. perm.Length - 1 ]).GetAsyncEnumerator()
+
+        let e =
+            (Futured.mapWith asCompleted f [ 0 .. perm.Length - 1 ]).GetAsyncEnumerator()
+
         let yielded = ResizeArray()
 
         for i in perm do
@@ -137,7 +143,8 @@ let private batchedStopsCleanly (n, k, cause, bound, ordered) =
                 if ordered then
                     got = List.truncate got.Length expected
                 else
-                    got |> List.forall (fun r -> List.contains r expected) && List.distinct got = got
+                    got |> List.forall (fun r -> List.contains r expected)
+                    && List.distinct got = got
             | _ -> (if ordered then got else List.sort got) = expected
 
         let rightFailure =
@@ -180,7 +187,10 @@ let private dropsUnstartedCalls (stop: DropStop) =
     task {
         let pool = new Threaded(1)
         let blocked = if stop = Disposed then 1 else 0
-        let gate = TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously)
+
+        let gate =
+            TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously)
+
         let started = ConcurrentQueue<int>()
         use cancel = new CancellationTokenSource()
 
@@ -195,13 +205,26 @@ let private dropsUnstartedCalls (stop: DropStop) =
 
         let options =
             { MapOptions.Default with
-                CancellationToken = (if stop = OptionsCancelled then cancel.Token else CancellationToken.None)
-                Timeout = (if stop = Deadline then Some(TimeSpan.FromMilliseconds 1.0) else None)
+                CancellationToken =
+                    (if stop = OptionsCancelled then
+                         cancel.Token
+                     else
+                         CancellationToken.None)
+                Timeout =
+                    (if stop = Deadline then
+                         Some(TimeSpan.FromMilliseconds 1.0)
+                     else
+                         None)
             }
 
         let e =
             (Futured.mapWith options f [ 0..9 ])
-                .GetAsyncEnumerator(if stop = EnumeratorCancelled then cancel.Token else CancellationToken.None)
+                .GetAsyncEnumerator(
+                    if stop = EnumeratorCancelled then
+                        cancel.Token
+                    else
+                        CancellationToken.None
+                )
 
         let move = e.MoveNextAsync().AsTask()
         do! waitUntil "the blocked call running" (fun () -> started.Count = blocked + 1)
@@ -274,16 +297,20 @@ let tests =
                     Expect.equal bounded [ 0..9999 ] "a lazy bounded map over threaded"
 
                     let! pairs = toList (Futured.mapZip f [ 1..2000 ])
-                    Expect.equal (List.sort pairs) [ for x in 1..2000 -> x, x * 3 ] "mapZip pairs each item and its result"
+
+                    Expect.equal
+                        (List.sort pairs)
+                        [ for x in 1..2000 -> x, x * 3 ]
+                        "mapZip pairs each item and its result"
                 }
 
-            testTask "a call that throws ends the stream at its place with its own exception, after every earlier result"
+            testTask
+                "a call that throws ends the stream at its place with its own exception, after every earlier result"
             <| fun () ->
                 task {
                     use pool = new Threaded(2)
 
-                    let f =
-                        pool.Wrap(fun x -> if x = 500 then raise (Boom "call 500") else x)
+                    let f = pool.Wrap(fun x -> if x = 500 then raise (Boom "call 500") else x)
 
                     let! items, failure = collect (Futured.map f [ 0..999 ])
                     Expect.equal items [ 0..499 ] "the results before the fault"
@@ -354,8 +381,13 @@ let tests =
             <| fun () ->
                 task {
                     use pool = new Threaded(1)
-                    let gate = TaskCompletionSource<unit>(TaskCreationOptions.RunContinuationsAsynchronously)
-                    let running = TaskCompletionSource<unit>(TaskCreationOptions.RunContinuationsAsynchronously)
+
+                    let gate =
+                        TaskCompletionSource<unit>(TaskCreationOptions.RunContinuationsAsynchronously)
+
+                    let running =
+                        TaskCompletionSource<unit>(TaskCreationOptions.RunContinuationsAsynchronously)
+
                     let order = ConcurrentQueue<string>()
 
                     let f =
@@ -375,55 +407,62 @@ let tests =
                     let! all = results.WaitAsync generous
                     do! outside.WaitAsync generous
                     Expect.equal all [ 0..99 ] "the map's results"
-                    Expect.equal (List.ofSeq order |> List.take 2) [ "call 0"; "outside" ] "the outside call ran right after call 0"
+
+                    Expect.equal
+                        (List.ofSeq order |> List.take 2)
+                        [ "call 0"; "outside" ]
+                        "the outside call ran right after call 0"
                 }
-        
+
             testTask "from C#, Map and MapZip over a delegate of Threaded.Wrap or Futures.Threaded run in batches too"
             <| fun () ->
                 task {
                     // Only a batched map drops the calls that have not started when it stops: calls made as tasks of
                     // their own would all run after the blocked one.
                     for zip in [ false; true ] do
-                            let pool = new Threaded(1)
-                            let gate = TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously)
-                            let started = ConcurrentQueue<int>()
-                            use cancel = new CancellationTokenSource()
+                        let pool = new Threaded(1)
 
-                            let body =
-                                Func<int, int>(fun i ->
-                                    started.Enqueue i
+                        let gate =
+                            TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously)
 
-                                    if i = 0 then
-                                        gate.Task.Wait()
+                        let started = ConcurrentQueue<int>()
+                        use cancel = new CancellationTokenSource()
 
-                                    i)
+                        let body =
+                            Func<int, int>(fun i ->
+                                started.Enqueue i
 
-                            let f = ExecutorExtensions.Wrap(pool, body)
+                                if i = 0 then
+                                    gate.Task.Wait()
 
-                            let inputs = [ 0..9 ]
+                                i)
 
-                            let move =
-                                if zip then
-                                    FunctionExtensions
-                                        .MapZip(f, inputs, cancellationToken = cancel.Token)
-                                        .GetAsyncEnumerator()
-                                        .MoveNextAsync()
-                                        .AsTask()
-                                    :> Task
-                                else
-                                    FunctionExtensions
-                                        .Map(f, inputs, cancellationToken = cancel.Token)
-                                        .GetAsyncEnumerator()
-                                        .MoveNextAsync()
-                                        .AsTask()
+                        let f = ExecutorExtensions.Wrap(pool, body)
 
-                            do! waitUntil "call 0 running" (fun () -> started.Count = 1)
-                            cancel.Cancel()
-                            let! _ = throws<OperationCanceledException> move
-                            gate.SetResult 0
-                            do! pool.DisposeAsync().AsTask().WaitAsync generous
+                        let inputs = [ 0..9 ]
 
-                            Expect.equal (List.ofSeq started) [ 0 ] $"no call after call 0 started (zip {zip})"
+                        let move =
+                            if zip then
+                                FunctionExtensions
+                                    .MapZip(f, inputs, cancellationToken = cancel.Token)
+                                    .GetAsyncEnumerator()
+                                    .MoveNextAsync()
+                                    .AsTask()
+                                :> Task
+                            else
+                                FunctionExtensions
+                                    .Map(f, inputs, cancellationToken = cancel.Token)
+                                    .GetAsyncEnumerator()
+                                    .MoveNextAsync()
+                                    .AsTask()
+
+                        do! waitUntil "call 0 running" (fun () -> started.Count = 1)
+                        cancel.Cancel()
+                        let! _ = throws<OperationCanceledException> move
+                        gate.SetResult 0
+                        do! pool.DisposeAsync().AsTask().WaitAsync generous
+
+                        Expect.equal (List.ofSeq started) [ 0 ] $"no call after call 0 started (zip {zip})"
 
                     // Futures.Threaded's pool is its own (nothing disposes it): the delegate is recognised all the same.
                     let fromFutures = Futures.Threaded(Func<int, int>(fun x -> x))
