@@ -12,6 +12,30 @@ type internal PoolWork() =
     /// Runs the work on an owned thread.
     abstract Execute: unit -> unit
 
+/// A brief spin for work before a thread sleeps or a job ends, one spinner at a time (OwnThreads, TakeBatched).
+module internal Spin =
+    /// Spins up to `limit` times until `found ()` holds; false at once when another thread already spins on the
+    /// same flag. The flag is reset with a full fence: a producer that saw it set made its work visible before the
+    /// check that the spinner makes afterwards.
+    let forWork (spinning: byref<int>) (limit: int) (found: unit -> bool) =
+        if Interlocked.CompareExchange(&spinning, 1, 0) <> 0 then
+            false
+        else
+            let mutable hit = false
+
+            try
+                let mutable spinner = SpinWait()
+                let mutable i = 0
+
+                while not hit && i < limit do
+                    spinner.SpinOnce(-1)
+                    hit <- found ()
+                    i <- i + 1
+            finally
+                Interlocked.Exchange(&spinning, 0) |> ignore
+
+            hit
+
 /// A pool of dedicated threads for blocking work, the engine of `threaded` and `Threaded`: up to
 /// `maxThreads` background threads of its own, started on demand when a call is queued and no owned
 /// thread is idle, each retired after `idleTime` without work (for `threaded`'s pools, at once when 256
@@ -98,27 +122,10 @@ type internal OwnThreads(maxThreads: int, idleTime: TimeSpan, closable: bool, ow
 
     /// Spins briefly for new work before sleeping: a producer that is about to queue the next call
     /// then costs no kernel wake-up.
-    let spinForWork () =
-        // One spinner at a time: the others sleep at once and leave the cores to the producers.
-        if Interlocked.CompareExchange(&spinning, 1, 0) <> 0 then
-            false
-        else
-            let mutable found = false
+    /// Whether a call waits in the queue (one closure for the pool, not one per spin).
+    let queued = fun () -> not queue.IsEmpty
 
-            try
-                let mutable spinner = SpinWait()
-                let mutable i = 0
-
-                while not found && i < SpinLimit do
-                    spinner.SpinOnce(-1)
-                    found <- not queue.IsEmpty
-                    i <- i + 1
-            finally
-                // A full fence: a producer that saw this thread spinning queued its call before the check
-                // that `sleep` makes after counting the thread idle.
-                Interlocked.Exchange(&spinning, 0) |> ignore
-
-            found
+    let spinForWork () = Spin.forWork &spinning SpinLimit queued
 
     let rec work () =
         Interlocked.Decrement &starting |> ignore

@@ -135,6 +135,12 @@ type internal Drainers<'a, 'b>(fn: PoolFunction<'a, 'b>, ordered: bool, chunkSiz
     /// The consumer's armed wait, or null.
     let mutable waiter: Waiter<'a, 'b> = null
 
+    /// What ends a drainer's spin: a call to claim, or the pass's stop (one closure for the pass).
+    let workOrStop =
+        fun () ->
+            Volatile.Read &abandoned
+            || Volatile.Read &counters.Submitted - Volatile.Read &counters.Claimed > 0L
+
     member _.ChunkSize = chunkSize
     member _.Bits = bits
 
@@ -240,25 +246,9 @@ type internal Drainers<'a, 'b>(fn: PoolFunction<'a, 'b>, ordered: bool, chunkSiz
 
         claimed
 
-    /// Spins briefly for a call to claim; one drainer at a time.
-    member private this.SpinForWork() =
-        if Interlocked.CompareExchange(&spinning, 1, 0) <> 0 then
-            false
-        else
-            let mutable found = false
-
-            try
-                let mutable spinner = SpinWait()
-                let mutable i = 0
-
-                while not found && i < SpinLimit && not (Volatile.Read &abandoned) do
-                    spinner.SpinOnce(-1)
-                    found <- this.Backlog > 0L
-                    i <- i + 1
-            finally
-                Interlocked.Exchange(&spinning, 0) |> ignore
-
-            found
+    /// Spins briefly for a call to claim (or the pass's stop); one drainer at a time.
+    member private _.SpinForWork() =
+        Spin.forWork &spinning SpinLimit workOrStop
 
     /// A claimed drainer's place goes to a new job of the pool. On a closed pool the place is given back and, when
     /// no drainer is left, every call not claimed ends in ObjectDisposedException.

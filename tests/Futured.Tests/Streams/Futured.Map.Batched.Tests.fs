@@ -113,17 +113,7 @@ let private batchedStopsCleanly (n, k, cause, bound, ordered) =
                 Interlocked.Increment &started |> ignore
                 blockOn results[i].Task letGo.Token)
 
-        let options =
-            { MapOptions.Default with
-                MaxConcurrency = (if bound = 0 then None else Some bound)
-                Order = Some(if ordered then Order.InOrder else Order.AsCompleted)
-                CancellationToken = optionsToken.Token
-                Timeout =
-                    match cause with
-                    | DeadlinePasses -> Some(TimeSpan.FromMilliseconds 1.0)
-                    | _ -> None
-            }
-
+        let options = stopOptions bound ordered cause optionsToken
         let e = (Futured.mapFrom options f input).GetAsyncEnumerator enumeratorToken.Token
         let! got, failure = driveToStop e results k cause optionsToken enumeratorToken
         let disposal = e.DisposeAsync().AsTask()
@@ -135,32 +125,11 @@ let private batchedStopsCleanly (n, k, cause, bound, ordered) =
         letGo.Cancel()
         do! pool.DisposeAsync().AsTask().WaitAsync generous
 
-        let expected = [ for i in 0 .. k - 1 -> i * 10 ]
-
-        let rightResults =
-            match cause with
-            | DeadlinePasses ->
-                if ordered then
-                    got = List.truncate got.Length expected
-                else
-                    got |> List.forall (fun r -> List.contains r expected)
-                    && List.distinct got = got
-            | _ -> (if ordered then got else List.sort got) = expected
-
-        let rightFailure =
-            match cause, failure with
-            | CallFaults, Some(:? Boom) -> true
-            | DeadlinePasses, Some(:? TimeoutException) -> true
-            | (OptionsTokenCancelled | EnumeratorTokenCancelled), Some(:? OperationCanceledException) -> true
-            | DisposedEarly, None -> true
-            | _ -> false
-
         let limit = if bound = 0 then n else min n (k + bound)
 
         let checks =
-            [
-                "the results before the stop", rightResults
-                "the stop's exception", rightFailure
+            stopOutcome ordered cause k got failure
+            @ [
                 "nothing after the stop", not after
                 "no input move pending", input.Pending = 0
                 "the input disposed once if it was enumerated", input.Disposals = input.Enumerations

@@ -62,16 +62,7 @@ let private stopsRunningCalls (n, k, cause, bound, ordered, fromChannel, answer)
                     Interlocked.Decrement &running |> ignore
             }
 
-        let options =
-            { MapOptions.Default with
-                MaxConcurrency = (if bound = 0 then None else Some bound)
-                Order = Some(if ordered then Order.InOrder else Order.AsCompleted)
-                CancellationToken = optionsToken.Token
-                Timeout =
-                    match cause with
-                    | DeadlinePasses -> Some(TimeSpan.FromMilliseconds 1.0)
-                    | _ -> None
-            }
+        let options = stopOptions bound ordered cause optionsToken
 
         let stream =
             if fromChannel then
@@ -99,28 +90,12 @@ let private stopsRunningCalls (n, k, cause, bound, ordered, fromChannel, answer)
                         i
             ]
 
-        let rightFailure =
-            match cause, failure with
-            | CallFaults, Some(:? Boom) -> true
-            | DeadlinePasses, Some(:? TimeoutException) -> true
-            | (OptionsTokenCancelled | EnumeratorTokenCancelled), Some(:? OperationCanceledException) -> true
-            | DisposedEarly, None -> true
-            | _ -> false
-
-        let expected = [ for i in 0 .. k - 1 -> i * 10 ]
-
-        let rightResults =
-            match cause with
-            | DeadlinePasses -> got |> List.forall (fun r -> List.contains r expected)
-            | _ -> (if ordered then got else List.sort got) = expected
-
         let checks =
             [
                 "no call still running after DisposeAsync", stillRunning = 0
                 "every call completed or saw its token cancelled", untouched.IsEmpty
-                "the stop's own exception", rightFailure
-                "the results before the stop", rightResults
             ]
+            @ stopOutcome ordered cause k got failure
 
         match checks |> List.filter (snd >> not) |> List.map fst with
         | [] -> return true

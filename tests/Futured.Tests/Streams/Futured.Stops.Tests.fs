@@ -127,6 +127,46 @@ let private options bound ordered =
         Order = Some(if ordered then Order.InOrder else Order.AsCompleted)
     }
 
+/// The options of a stop case: its bound and order, the options' token, and a 1 ms deadline when the deadline is
+/// what stops it.
+let stopOptions bound ordered cause (optionsToken: CancellationTokenSource) =
+    { options bound ordered with
+        CancellationToken = optionsToken.Token
+        Timeout =
+            match cause with
+            | DeadlinePasses -> Some(TimeSpan.FromMilliseconds 1.0)
+            | _ -> None
+    }
+
+/// Whether a stream driven to its stop by driveToStop yielded the right results (k * 10 for the first k calls; with a
+/// real deadline, never more, and in order when ordered) and ended with the right exception.
+let stopOutcome ordered cause k (got: int list) (failure: exn option) =
+    let expected = [ for i in 0 .. k - 1 -> i * 10 ]
+
+    let rightResults =
+        match cause with
+        // How much the pass yields before a real deadline passes is a matter of time; never more, and in order.
+        | DeadlinePasses ->
+            if ordered then
+                got = List.truncate got.Length expected
+            else
+                got |> List.forall (fun r -> List.contains r expected)
+                && List.distinct got = got
+        | _ -> (if ordered then got else List.sort got) = expected
+
+    let rightFailure =
+        match cause, failure with
+        | CallFaults, Some(:? Boom) -> true
+        | DeadlinePasses, Some(:? TimeoutException) -> true
+        | (OptionsTokenCancelled | EnumeratorTokenCancelled), Some(:? OperationCanceledException) -> true
+        | DisposedEarly, None -> true
+        | _ -> false
+
+    [
+        "the results before the stop", rightResults
+        "the stop's exception", rightFailure
+    ]
+
 /// Drives an enumerator of a map over the calls results[0 .. n-1] to its stop at position k. For a deadline, the first
 /// k calls have already completed when they start and the rest never do; the stream is read until it fails.
 /// Otherwise k results are read (each call completed as it is asked for), then the stream is stopped by the cause:
@@ -217,14 +257,7 @@ let stopsCleanly (n, k, cause, bound, ordered) =
 
             call
 
-        let options =
-            { options bound ordered with
-                CancellationToken = optionsToken.Token
-                Timeout =
-                    match cause with
-                    | DeadlinePasses -> Some(TimeSpan.FromMilliseconds 1.0)
-                    | _ -> None
-            }
+        let options = stopOptions bound ordered cause optionsToken
 
         let e = (Futured.mapFrom options f input).GetAsyncEnumerator enumeratorToken.Token
         let! got, failure = driveToStop e results k cause optionsToken enumeratorToken
@@ -238,35 +271,13 @@ let stopsCleanly (n, k, cause, bound, ordered) =
         // A deadline cancels the calls from the timer's thread, which may still be at it.
         do! waitUntil "every call the pass started has ended" (fun () -> Volatile.Read &running = 0)
 
-        let expected = [ for i in 0 .. k - 1 -> i * 10 ]
-
-        let rightResults =
-            match cause with
-            // How much the pass yields before a real deadline passes is a matter of time; never more, and in order.
-            | DeadlinePasses ->
-                if ordered then
-                    got = List.truncate got.Length expected
-                else
-                    got |> List.forall (fun r -> List.contains r expected)
-                    && List.distinct got = got
-            | _ -> (if ordered then got else List.sort got) = expected
-
-        let rightFailure =
-            match cause, failure with
-            | CallFaults, Some(:? Boom) -> true
-            | DeadlinePasses, Some(:? TimeoutException) -> true
-            | (OptionsTokenCancelled | EnumeratorTokenCancelled), Some(:? OperationCanceledException) -> true
-            | DisposedEarly, None -> true
-            | _ -> false
-
         let withinWindow =
             let limit = if bound = 0 then n else min n (k + bound)
             startedAtStop <= limit
 
         let checks =
-            [
-                "the results before the stop", rightResults
-                "the stop's exception", rightFailure
+            stopOutcome ordered cause k got failure
+            @ [
                 "nothing after the stop", not after
                 "no input move pending", input.Pending = 0
                 "the input disposed once if it was enumerated", input.Disposals = input.Enumerations
