@@ -14,10 +14,11 @@ type internal PoolWork() =
 
 /// A brief spin for work before a thread sleeps or a job ends, one spinner at a time (OwnThreads, TakeBatched).
 module internal Spin =
-    /// Spins up to `limit` times until `found ()` holds; false at once when another thread already spins on the
-    /// same flag. The flag is reset with a full fence: a producer that saw it set made its work visible before the
-    /// check that the spinner makes afterwards.
-    let forWork (spinning: byref<int>) (limit: int) (found: unit -> bool) =
+    /// Spins up to `limit` times until `found` holds (a delegate kept by its owner: a closure made for each spin
+    /// would allocate); false at once when another thread already spins on the same flag. The flag is reset with a
+    /// full fence: a producer that saw it set made its work visible before the check that the spinner makes
+    /// afterwards.
+    let forWork (spinning: byref<int>) (limit: int) (found: Func<bool>) =
         if Interlocked.CompareExchange(&spinning, 1, 0) <> 0 then
             false
         else
@@ -29,7 +30,7 @@ module internal Spin =
 
                 while not hit && i < limit do
                     spinner.SpinOnce(-1)
-                    hit <- found ()
+                    hit <- found.Invoke()
                     i <- i + 1
             finally
                 Interlocked.Exchange(&spinning, 0) |> ignore
@@ -122,8 +123,8 @@ type internal OwnThreads(maxThreads: int, idleTime: TimeSpan, closable: bool, ow
 
     /// Spins briefly for new work before sleeping: a producer that is about to queue the next call
     /// then costs no kernel wake-up.
-    /// Whether a call waits in the queue (one closure for the pool, not one per spin).
-    let queued = fun () -> not queue.IsEmpty
+    /// Whether a call waits in the queue (one delegate for the pool, not one per spin).
+    let queued = Func<bool>(fun () -> not queue.IsEmpty)
 
     let spinForWork () = Spin.forWork &spinning SpinLimit queued
 

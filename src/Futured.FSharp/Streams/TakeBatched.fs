@@ -135,11 +135,11 @@ type internal Drainers<'a, 'b>(fn: PoolFunction<'a, 'b>, ordered: bool, chunkSiz
     /// The consumer's armed wait, or null.
     let mutable waiter: Waiter<'a, 'b> = null
 
-    /// What ends a drainer's spin: a call to claim, or the pass's stop (one closure for the pass).
+    /// What ends a drainer's spin: a call to claim, or the pass's stop (one delegate for the pass).
     let workOrStop =
-        fun () ->
+        Func<bool>(fun () ->
             Volatile.Read &abandoned
-            || Volatile.Read &counters.Submitted - Volatile.Read &counters.Claimed > 0L
+            || Volatile.Read &counters.Submitted - Volatile.Read &counters.Claimed > 0L)
 
     member _.ChunkSize = chunkSize
     member _.Bits = bits
