@@ -35,8 +35,10 @@ type internal InputPump<'a>(input: Input<'a>, token: CancellationToken) =
                 exhausted <- true
                 false
         else
-            // Cancelled by the pass's own stop: the stop, not the input, ends the pass.
-            if not (move.IsCanceled && stopping) then
+            // Cancelled by the pass's own stop: the stop, not the input, ends the pass. The token is checked as well as
+            // `stopping`, which the caller read before the move was seen to end: a deadline that passes in between
+            // cancels the move before the caller could know (the pass's token is cancelled only by its stop).
+            if not (move.IsCanceled && (stopping || token.IsCancellationRequested)) then
                 fault <- Observe.faultOf move
                 exhausted <- true
 

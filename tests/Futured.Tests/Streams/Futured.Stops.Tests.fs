@@ -356,6 +356,33 @@ let tests =
     testList
         "stream stops"
         [
+            testCase
+                "a move that the pass's token cancelled is the stop, not the input's failure, though the pass had not yet seen it stopping"
+            <| fun () ->
+                // A deadline can pass between the pass reading whether it stops and the input's move ending: the move
+                // is then cancelled by the pass's own token, and must not surface as a TaskCanceledException of the input.
+                use stop = new CancellationTokenSource()
+                stop.Cancel()
+
+                let input =
+                    { new IAsyncEnumerable<int> with
+                        member _.GetAsyncEnumerator token =
+                            { new IAsyncEnumerator<int> with
+                                member _.Current = 0
+
+                                member _.MoveNextAsync() =
+                                    ValueTask<bool>(Task.FromCanceled<bool> token)
+
+                                member _.DisposeAsync() = ValueTask()
+                            }
+                    }
+
+                let pump = InputPump<int>(FromTaskSeq input, stop.Token)
+                pump.Open()
+                let mutable item = 0
+                Expect.isFalse (pump.Next(false, &item)) "no item"
+                Expect.isNull pump.Fault "not a failure of the input"
+
             testTask "mapFrom over an idle channel: a call that faults ends the stream and DisposeAsync completes"
             <| fun () ->
                 task {
