@@ -13,6 +13,9 @@ namespace Futured;
 public static partial class ExecutorExtensions
 {
     /// <summary>Wraps a synchronous function so that each call runs on this executor.</summary>
+    /// <remarks><c>Map</c> and <c>MapZip</c> over the returned delegate run its calls in batches on the executor's
+    /// threads, with no task per call (same bound and FIFO order); a stop of such a stream drops the calls it has not
+    /// started.</remarks>
     /// <typeparam name="T">The argument type.</typeparam>
     /// <typeparam name="TResult">The result type.</typeparam>
     /// <param name="executor">The executor, whose own threads run the calls.</param>

@@ -16,6 +16,8 @@ public static partial class Futures
     /// without work, so the wrapper needs no disposal; further calls queue in FIFO order. Use
     /// <see cref="Futured.Threaded"/> executors for another bound, cancellation or disposal.
     /// </summary>
+    /// <remarks><c>Map</c> and <c>MapZip</c> over the returned delegate run its calls in batches on the wrapper's
+    /// threads, with no task per call; a stop of such a stream drops the calls it has not started.</remarks>
     /// <typeparam name="T">The argument type.</typeparam>
     /// <typeparam name="TResult">The result type.</typeparam>
     /// <param name="function">The function to run.</param>

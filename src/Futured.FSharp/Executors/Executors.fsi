@@ -50,7 +50,9 @@ type Threaded =
     /// The pool of this executor's threads.
     member internal Pool: Futured.Internal.OwnThreads
 
-    /// <summary>Wraps a function so that each call runs on this executor and returns a task of its result.</summary>
+    /// <summary>Wraps a function so that each call runs on this executor and returns a task of its result. The map
+    /// family runs the calls of the wrapped function in batches on this executor's threads, with no task per call
+    /// (same bound and FIFO order); a stop of such a stream drops the calls it has not started.</summary>
     /// <param name="f">The synchronous function to run.</param>
     /// <returns>A function whose calls queue on this executor.</returns>
     /// <exception cref="T:System.ArgumentNullException">When <c>f</c> is null.</exception>

@@ -38,14 +38,34 @@ let private blockOn (gate: Task<int>) (letGo: CancellationToken) =
     else
         -1
 
+/// A Threaded(n) executor whose blocked calls (blockOn with LetGo) the test lets go when it is disposed, before it
+/// waits (bounded) for the executor: a test that fails while calls block fails instead of waiting for them forever.
+type private Gated(n: int) =
+    let pool = new Threaded(n)
+    let letGo = new CancellationTokenSource()
+    let mutable disposed = false
+
+    member _.Pool = pool
+    member _.LetGo = letGo.Token
+
+    interface IDisposable with
+        member _.Dispose() =
+            if not disposed then
+                disposed <- true
+                letGo.Cancel()
+
+                if not (pool.DisposeAsync().AsTask().Wait generous) then
+                    failtest "the executor's calls did not end"
+
+                letGo.Dispose()
+
 /// Opens one gate per step in the permutation's order, reading one result after each as completed (every call blocks
 /// on its own thread until its gate opens), and checks the stream yielded exactly that order.
 let private yieldsReleaseOrder (perm: int[]) =
     task {
-        use pool = new Threaded(perm.Length)
-        use letGo = new CancellationTokenSource()
+        use gated = new Gated(perm.Length)
         let gates = sources perm.Length
-        let f = pool.Wrap(fun i -> blockOn gates[i].Task letGo.Token)
+        let f = gated.Pool.Wrap(fun i -> blockOn gates[i].Task gated.LetGo)
 
         let e =
             (Futured.mapWith asCompleted f [ 0 .. perm.Length - 1 ]).GetAsyncEnumerator()
@@ -60,8 +80,8 @@ let private yieldsReleaseOrder (perm: int[]) =
             if moved then
                 yielded.Add e.Current
 
-        let! last = e.MoveNextAsync()
-        do! e.DisposeAsync()
+        let! last = e.MoveNextAsync().AsTask().WaitAsync generous
+        do! e.DisposeAsync().AsTask().WaitAsync generous
         return List.ofSeq yielded = List.ofArray perm && not last
     }
 
@@ -69,15 +89,14 @@ let private yieldsReleaseOrder (perm: int[]) =
 /// in input order.
 let private yieldsInputOrder (perm: int[]) =
     task {
-        use pool = new Threaded(perm.Length)
-        use letGo = new CancellationTokenSource()
+        use gated = new Gated(perm.Length)
         let gates = sources perm.Length
         let mutable running = 0
 
         let f =
-            pool.Wrap(fun i ->
+            gated.Pool.Wrap(fun i ->
                 Interlocked.Increment &running |> ignore
-                blockOn gates[i].Task letGo.Token * 10)
+                blockOn gates[i].Task gated.LetGo * 10)
 
         let results = toList (Futured.mapWith inOrder f [ 0 .. perm.Length - 1 ])
         // Calls that block fan out over the executor's threads: every one of them runs before any gate opens.
@@ -95,8 +114,7 @@ let private yieldsInputOrder (perm: int[]) =
 /// blocks until its result is set (or the test lets every call go, after the checks).
 let private batchedStopsCleanly (n, k, cause, bound, ordered) =
     task {
-        use pool = new Threaded(n)
-        use letGo = new CancellationTokenSource()
+        use gated = new Gated(n)
         let channel = Channel.CreateUnbounded<int>()
 
         for i in 0 .. n - 1 do
@@ -109,21 +127,23 @@ let private batchedStopsCleanly (n, k, cause, bound, ordered) =
         use enumeratorToken = new CancellationTokenSource()
 
         let f =
-            pool.Wrap(fun i ->
+            gated.Pool.Wrap(fun i ->
                 Interlocked.Increment &started |> ignore
-                blockOn results[i].Task letGo.Token)
+                blockOn results[i].Task gated.LetGo)
 
         let options = stopOptions bound ordered cause optionsToken
         let e = (Futured.mapFrom options f input).GetAsyncEnumerator enumeratorToken.Token
-        let! got, failure = driveToStop e results k cause optionsToken enumeratorToken
+
+        let! got, failure =
+            (driveToStop e results k cause optionsToken enumeratorToken).WaitAsync generous
+
         let disposal = e.DisposeAsync().AsTask()
         let! disposed = Task.WhenAny(disposal, Task.Delay generous)
         Expect.isTrue (obj.ReferenceEquals(disposed, disposal)) "DisposeAsync completed"
         do! disposal
         let! after = e.MoveNextAsync()
         // Every call still blocked goes; the executor's disposal waits until its threads are done with this map.
-        letGo.Cancel()
-        do! pool.DisposeAsync().AsTask().WaitAsync generous
+        (gated :> IDisposable).Dispose()
 
         let limit = if bound = 0 then n else min n (k + bound)
 
@@ -168,7 +188,7 @@ let private dropsUnstartedCalls (stop: DropStop) =
                 started.Enqueue i
 
                 if i = blocked then
-                    gate.Task.Wait()
+                    gate.Task.Wait generous |> ignore
 
                 i)
 
@@ -363,7 +383,7 @@ let tests =
                         pool.Wrap(fun i ->
                             if i = 0 then
                                 running.SetResult()
-                                gate.Task.Wait()
+                                gate.Task.Wait generous |> ignore
 
                             order.Enqueue $"call {i}"
                             i)
@@ -402,7 +422,7 @@ let tests =
                                 started.Enqueue i
 
                                 if i = 0 then
-                                    gate.Task.Wait()
+                                    gate.Task.Wait generous |> ignore
 
                                 i)
 

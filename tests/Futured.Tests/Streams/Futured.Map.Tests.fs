@@ -131,14 +131,16 @@ let tests =
 
                     for name, f in wrapped do
                         let! items =
-                            toList (
+                            (toList (
                                 Futured.mapWith
                                     { MapOptions.Default with
                                         MaxConcurrency = Some 4
                                     }
                                     f
                                     [ 0..49 ]
-                            )
+                            ))
+                                .WaitAsync
+                                generous
 
                         Expect.equal items [ 1..50 ] name
                 }
