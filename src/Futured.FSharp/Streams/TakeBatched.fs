@@ -141,7 +141,6 @@ type internal Drainers<'a, 'b>(fn: PoolFunction<'a, 'b>, ordered: bool, chunkSiz
             Volatile.Read &abandoned
             || Volatile.Read &counters.Submitted - Volatile.Read &counters.Claimed > 0L)
 
-    member _.ChunkSize = chunkSize
     member _.Bits = bits
 
     /// The ring (the consumer replaces it when it grows).
@@ -150,11 +149,6 @@ type internal Drainers<'a, 'b>(fn: PoolFunction<'a, 'b>, ordered: bool, chunkSiz
         and set (value: Chunk<'a, 'b>[]) = Volatile.Write(&ring, value)
 
     member _.Completed = completed
-
-    /// Indices given out so far (read by the consumer, which alone writes it).
-    member _.Submitted = counters.Submitted
-
-    member _.Abandoned = Volatile.Read &abandoned
 
     member _.Abandon() = Volatile.Write(&abandoned, true)
 
