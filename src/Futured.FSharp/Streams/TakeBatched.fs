@@ -189,14 +189,12 @@ type internal Drainers<'a, 'b>(fn: PoolFunction<'a, 'b>, ordered: bool, chunkSiz
     /// Publishes a call's outcome and wakes the consumer if it waits for this call (or, as completed, for any).
     member this.Complete(index: int64, slot: byref<Slot<'a, 'b>>) =
         // What the consumer reads after arming its wait (a full fence) must be visible before `waiter` is read here,
-        // also with a full fence: in order, the slot's Done; as completed, the queue. The queue's Enqueue ends with a
-        // plain (release) write, which x86 may keep behind the read of `waiter`: without the fence after it, a
-        // consumer arming at that moment saw an empty queue while this drainer saw no wait, and slept through the
-        // completion (found by the stop property under coverage instrumentation).
+        // also behind a full fence: in order, the slot's Done; as completed, the queue. ConcurrentQueue's Enqueue
+        // reserves its slot with an interlocked exchange and its peek waits for a reserved slot to be filled, so the
+        // fence after it is belt and braces: it keeps this hand-off from depending on the queue's internals.
         if ordered then
             Interlocked.Exchange(&slot.Done, 1) |> ignore
         else
-            slot.Done <- 1
             completed.Enqueue index
             Interlocked.MemoryBarrier()
 
